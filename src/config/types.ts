@@ -1,0 +1,49 @@
+import type { ProviderInterface } from "../providers/known.js";
+
+/** One validated `model_providers[]` entry. */
+export interface ProviderConfig {
+  /** `name` from the config, else the `model` string. */
+  readonly name: string;
+  /** Provider part of `model` (`openai` in `openai/gpt-4o`). */
+  readonly provider: string;
+  /** Model part of `model` as sent upstream (`gpt-4o`), or `*` for a wildcard entry. */
+  readonly model: string;
+  readonly interface: ProviderInterface;
+  /** Base URL including the API prefix, without trailing slash (`https://api.openai.com/v1`). */
+  readonly baseUrl: string;
+  /** Unresolved key: a literal, or `$NAME` resolved from the Worker's bindings at call time. */
+  readonly accessKey: string | undefined;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly passthroughAuth: boolean;
+  readonly isDefault: boolean;
+  /** False stops sending `traceparent`/`tracestate` to this provider. */
+  readonly propagateTraceContext: boolean;
+  /** `gen_ai.provider.name` for spans. */
+  readonly otelName: string;
+}
+
+export interface ExporterConfig {
+  readonly endpoint: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly protocol: "http/protobuf" | "http/json";
+}
+
+export interface TracingConfig {
+  /** 0-100, Plano's key; 0 = tracing off. */
+  readonly randomSampling: number;
+  readonly trustIncomingSampling: boolean;
+  readonly headerPrefixes: readonly string[];
+  readonly staticAttributes: Readonly<Record<string, string>>;
+  readonly captureContent: boolean;
+  readonly exporters: readonly ExporterConfig[];
+}
+
+export interface GatewayConfig {
+  readonly providers: readonly ProviderConfig[];
+  /** alias -> target model string (`openai/gpt-4o` or a provider `name`). */
+  readonly aliases: Readonly<Record<string, string>>;
+  /** Undefined when the config has no `tracing:` key. */
+  readonly tracing: TracingConfig | undefined;
+  /** Request body limit in bytes (`limits.max_body_bytes`, default 1 MiB). */
+  readonly maxBodyBytes: number;
+}

@@ -1,0 +1,2 @@
+import configText from "../gateway.config.yaml";
+export default { fetch: () => new Response(String(configText).length + "") };

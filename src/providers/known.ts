@@ -1,0 +1,29 @@
+/** The API a provider speaks. `mock` is tracegate's built-in provider, answering in the OpenAI format. */
+export type ProviderInterface = "openai" | "anthropic";
+
+export interface KnownProvider {
+  readonly interface: ProviderInterface;
+  /** Default base URL including the API prefix; undefined when the provider has no public endpoint. */
+  readonly baseUrl: string | undefined;
+  /** `gen_ai.provider.name` per the OpenTelemetry GenAI conventions. */
+  readonly otelName: string;
+}
+
+/** Providers tracegate knows by name: `model: groq/llama-3.1-8b-instant` needs no `base_url`. */
+export const KNOWN_PROVIDERS: Readonly<Record<string, KnownProvider>> = {
+  openai: { interface: "openai", baseUrl: "https://api.openai.com/v1", otelName: "openai" },
+  anthropic: { interface: "anthropic", baseUrl: "https://api.anthropic.com/v1", otelName: "anthropic" },
+  groq: { interface: "openai", baseUrl: "https://api.groq.com/openai/v1", otelName: "groq" },
+  mistral: { interface: "openai", baseUrl: "https://api.mistral.ai/v1", otelName: "mistral_ai" },
+  deepseek: { interface: "openai", baseUrl: "https://api.deepseek.com/v1", otelName: "deepseek" },
+  together: { interface: "openai", baseUrl: "https://api.together.xyz/v1", otelName: "together_ai" },
+  xai: { interface: "openai", baseUrl: "https://api.x.ai/v1", otelName: "x_ai" },
+  openrouter: { interface: "openai", baseUrl: "https://openrouter.ai/api/v1", otelName: "openrouter" },
+  gemini: {
+    interface: "openai",
+    baseUrl: "https://generativelanguage.googleapis.com/v1beta/openai",
+    otelName: "gcp.gemini",
+  },
+  ollama: { interface: "openai", baseUrl: undefined, otelName: "ollama" },
+  mock: { interface: "openai", baseUrl: "http://mock.tracegate.invalid/v1", otelName: "tracegate.mock" },
+};
