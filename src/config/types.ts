@@ -1,4 +1,4 @@
-import type { ProviderInterface } from "../providers/known.js";
+import type { ProviderInterface } from "../providers/known";
 
 /** One validated `model_providers[]` entry. */
 export interface ProviderConfig {
