@@ -1,2 +1,3 @@
-import configText from "../gateway.config.yaml";
-export default { fetch: () => new Response(String(configText).length + "") };
+import { app } from "./app";
+
+export default app;

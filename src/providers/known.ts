@@ -1,3 +1,5 @@
+import { mockFetch } from "./mock";
+
 /** The API a provider speaks. `mock` is tracegate's built-in provider, answering in the OpenAI format. */
 export type ProviderInterface = "openai" | "anthropic";
 
@@ -7,6 +9,8 @@ export interface KnownProvider {
   readonly baseUrl: string | undefined;
   /** `gen_ai.provider.name` per the OpenTelemetry GenAI conventions. */
   readonly otelName: string;
+  /** A provider served inside the Worker instead of over the network (the built-in mock). */
+  readonly serve?: (request: Request) => Promise<Response>;
 }
 
 /** Providers tracegate knows by name: `model: groq/llama-3.1-8b-instant` needs no `base_url`. */
@@ -25,5 +29,5 @@ export const KNOWN_PROVIDERS: Readonly<Record<string, KnownProvider>> = {
     otelName: "gcp.gemini",
   },
   ollama: { interface: "openai", baseUrl: undefined, otelName: "ollama" },
-  mock: { interface: "openai", baseUrl: "http://mock.tracegate.invalid/v1", otelName: "tracegate.mock" },
+  mock: { interface: "openai", baseUrl: "http://mock.tracegate.invalid/v1", otelName: "tracegate.mock", serve: mockFetch },
 };

@@ -1,0 +1,31 @@
+import { Hono } from "hono";
+import { configMiddleware } from "./config-middleware";
+import type { AppEnv } from "./env";
+import { asGatewayError, errorResponse, GatewayError, type ApiFormat } from "./errors";
+import { chatCompletions } from "./routes/chat-completions";
+import { health } from "./routes/health";
+import { messages } from "./routes/messages";
+import { models } from "./routes/models";
+
+/** The route's own API decides the error envelope: Anthropic's on /v1/messages, OpenAI's elsewhere. */
+function formatOf(path: string): ApiFormat {
+  return path.startsWith("/v1/messages") ? "anthropic" : "openai";
+}
+
+export const app = new Hono<AppEnv>();
+
+app.use("*", configMiddleware);
+app.route("/v1/chat/completions", chatCompletions);
+app.route("/v1/messages", messages);
+app.route("/v1/models", models);
+app.route("/healthz", health);
+
+app.notFound((c) =>
+  errorResponse(formatOf(c.req.path), new GatewayError(404, "not_found", `no route for ${c.req.method} ${c.req.path}`)),
+);
+
+app.onError((err, c) => {
+  const error = asGatewayError(err);
+  if (error.status >= 500 && !(err instanceof GatewayError)) console.error("tracegate: unhandled error", err);
+  return errorResponse(formatOf(c.req.path), error);
+});

@@ -1,0 +1,13 @@
+import type { GatewayConfig } from "./config/types";
+
+/** Worker bindings tracegate reads. Secrets named by `$NAME` in the config are looked up here too. */
+export interface Bindings {
+  readonly GATEWAY_CONFIG?: string;
+  readonly CONFORMANCE_ROUTES?: string;
+  readonly [name: string]: unknown;
+}
+
+export interface AppEnv {
+  Bindings: Bindings;
+  Variables: { config: GatewayConfig };
+}

@@ -1,0 +1,71 @@
+import { errorBody, GatewayError } from "../errors";
+import type { MessagesRequest } from "../formats/anthropic";
+import type { ChatCompletion, ChatCompletionChunk } from "../formats/openai";
+import type { ModelRoute } from "../providers/resolve";
+import type { StreamCodec } from "../streaming/pipe";
+import { encodeSse, type SseEvent } from "../streaming/sse";
+import { anthropicRequestToOpenai } from "../translate/request";
+import { openaiResponseToAnthropic } from "../translate/response";
+import { openaiStreamToAnthropic } from "../translate/stream-openai-to-anthropic";
+import { streamFailure } from "./stream-errors";
+import type { ClientCodec, ExchangePlan } from "./types";
+import { optionalType, requireInteger, requireMessages, requireString } from "./validate";
+
+function encodeError(err: GatewayError): string {
+  return encodeSse(JSON.stringify(errorBody("anthropic", err)), "error");
+}
+
+/** Anthropic client, Anthropic-interface provider: events pass through as they are. */
+function passthrough(req: MessagesRequest, route: ModelRoute): ExchangePlan {
+  return {
+    upstreamBody: { ...req, model: route.upstreamModel },
+    response: (json) => json,
+    stream: (): StreamCodec => ({
+      event: (ev: SseEvent) => encodeSse(ev.data, ev.event ?? "message"),
+      end: () => "",
+      error: encodeError,
+    }),
+  };
+}
+
+/** Anthropic client, OpenAI-interface provider: translate both ways. */
+function toOpenai(req: MessagesRequest, route: ModelRoute, clientModel: string): ExchangePlan {
+  const upstreamBody: Record<string, unknown> = { ...anthropicRequestToOpenai(req, route.upstreamModel) };
+  if (req.stream === true) upstreamBody.stream_options = { include_usage: true };
+  return {
+    upstreamBody,
+    response: (json) => openaiResponseToAnthropic(json as ChatCompletion, clientModel),
+    stream: (): StreamCodec => {
+      const translator = openaiStreamToAnthropic({ clientModel });
+      const encode = (events: readonly { type: string }[]) =>
+        events.map((e) => encodeSse(JSON.stringify(e), e.type)).join("");
+      return {
+        event(ev: SseEvent) {
+          if (ev.data === "[DONE]") return "";
+          try {
+            return encode(translator.push(JSON.parse(ev.data) as ChatCompletionChunk));
+          } catch (err) {
+            throw streamFailure(err);
+          }
+        },
+        end: () => encode(translator.end()),
+        error: encodeError,
+      };
+    },
+  };
+}
+
+export const anthropicClient: ClientCodec<MessagesRequest> = {
+  format: "anthropic",
+  validate(body) {
+    requireString(body, "model");
+    requireInteger(body, "max_tokens");
+    requireMessages(body);
+    optionalType(body, "stream", "boolean");
+    return body as unknown as MessagesRequest;
+  },
+  plan(req, route, clientModel) {
+    return route.provider.interface === "openai" ? toOpenai(req, route, clientModel) : passthrough(req, route);
+  },
+  streamError: encodeError,
+};

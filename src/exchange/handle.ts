@@ -1,0 +1,75 @@
+import type { Context } from "hono";
+import { parseJsonObject, readBodyText } from "../body";
+import type { AppEnv } from "../env";
+import { GatewayError } from "../errors";
+import { ADAPTERS } from "../providers/adapters";
+import { listModels, resolveModel } from "../providers/resolve";
+import { pipeStream } from "../streaming/pipe";
+import { TranslationError } from "../translate/request";
+import { callUpstream, DEFAULT_UPSTREAM_TIMEOUT_MS } from "../upstream";
+import type { ClientCodec } from "./types";
+import { upstreamErrorResponse } from "./upstream-error";
+import { upstreamHeaders } from "./upstream-headers";
+
+const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
+
+/** One model call, whatever the client's API: read, validate, resolve, call the provider, answer. */
+export async function handleModelCall<Req>(c: Context<AppEnv>, codec: ClientCodec<Req>): Promise<Response> {
+  const config = c.get("config");
+  const body = parseJsonObject(await readBodyText(c.req.raw, config.maxBodyBytes));
+  const req = codec.validate(body);
+  const clientModel = String(body.model);
+  const route = resolveModel(config, clientModel);
+  if (!route) {
+    const available = listModels(config).map((m) => m.id).join(", ");
+    throw new GatewayError(404, "not_found", `model "${clientModel}" is not configured; available: ${available}`, "model");
+  }
+  let plan;
+  try {
+    plan = codec.plan(req, route, clientModel);
+  } catch (err) {
+    if (err instanceof TranslationError) throw new GatewayError(400, "invalid_request", err.message, err.param);
+    throw err;
+  }
+  const streaming = body.stream === true;
+  const exchange = await callUpstream({
+    route,
+    url: route.provider.baseUrl + ADAPTERS[route.provider.interface].path,
+    headers: upstreamHeaders(route.provider, codec.format, c.req.raw.headers, c.env, streaming),
+    body: JSON.stringify(plan.upstreamBody),
+    clientSignal: c.req.raw.signal,
+    timeoutMs: DEFAULT_UPSTREAM_TIMEOUT_MS,
+  });
+  const upstream = exchange.response;
+  const headers = { "x-tracegate-model": route.resolvedModel };
+  const contentType = upstream.headers.get("content-type");
+  if (upstream.ok && streaming && contentType?.includes("text/event-stream")) {
+    return new Response(pipeStream(exchange, plan.stream()), { headers: { ...SSE_HEADERS, ...headers } });
+  }
+  let text: string;
+  try {
+    text = await upstream.text();
+  } catch {
+    const err = exchange.timedOut()
+      ? new GatewayError(504, "upstream_timeout", "provider response timed out")
+      : new GatewayError(502, "upstream_error", "provider response was interrupted");
+    exchange.settle({ kind: "error", error: err });
+    throw err;
+  }
+  if (!upstream.ok) {
+    exchange.settle({ kind: "complete" });
+    const res = upstreamErrorResponse(codec.format, route.provider.interface, upstream.status, text, contentType);
+    res.headers.set("x-tracegate-model", route.resolvedModel);
+    return res;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    const err = new GatewayError(502, "upstream_error", "provider returned a response that is not JSON");
+    exchange.settle({ kind: "error", error: err });
+    throw err;
+  }
+  exchange.settle({ kind: "complete" });
+  return Response.json(plan.response(json), { headers });
+}

@@ -1,0 +1,87 @@
+import { errorBody, GatewayError } from "../errors";
+import type { AnthropicMessage, MessageStreamEvent } from "../formats/anthropic";
+import type { ChatCompletionRequest } from "../formats/openai";
+import type { ModelRoute } from "../providers/resolve";
+import type { StreamCodec } from "../streaming/pipe";
+import { encodeSse, type SseEvent } from "../streaming/sse";
+import { openaiRequestToAnthropic } from "../translate/request";
+import { anthropicResponseToOpenai } from "../translate/response";
+import { anthropicStreamToOpenai } from "../translate/stream-anthropic-to-openai";
+import { streamFailure } from "./stream-errors";
+import type { ClientCodec, ExchangePlan } from "./types";
+import { optionalType, requireMessages, requireString } from "./validate";
+
+const DONE = "data: [DONE]\n\n";
+
+function encodeError(err: GatewayError): string {
+  return encodeSse(JSON.stringify(errorBody("openai", err)));
+}
+
+/** OpenAI client, OpenAI-interface provider: the body passes through, only `model` and usage reporting change. */
+function passthrough(req: ChatCompletionRequest, route: ModelRoute): ExchangePlan {
+  const clientWantsUsage = req.stream_options?.include_usage === true;
+  const upstreamBody: Record<string, unknown> = { ...req, model: route.upstreamModel };
+  // Ask for usage so it is always known (spans, token limits); strip it again if the client did not ask.
+  if (req.stream === true) upstreamBody.stream_options = { ...req.stream_options, include_usage: true };
+  return {
+    upstreamBody,
+    response: (json) => json,
+    stream: (): StreamCodec => ({
+      event(ev: SseEvent) {
+        if (ev.data === "[DONE]") return "";
+        if (clientWantsUsage) return encodeSse(ev.data);
+        const chunk: unknown = JSON.parse(ev.data);
+        if (typeof chunk !== "object" || chunk === null || !("usage" in chunk) || chunk.usage == null) {
+          return encodeSse(ev.data);
+        }
+        const { usage: _usage, ...rest } = chunk;
+        if ("choices" in rest && Array.isArray(rest.choices) && rest.choices.length === 0) return "";
+        return encodeSse(JSON.stringify(rest));
+      },
+      end: () => DONE,
+      error: encodeError,
+    }),
+  };
+}
+
+/** OpenAI client, Anthropic-interface provider: translate both ways. */
+function toAnthropic(req: ChatCompletionRequest, route: ModelRoute, clientModel: string): ExchangePlan {
+  return {
+    upstreamBody: { ...openaiRequestToAnthropic(req, route.upstreamModel) },
+    response: (json) => anthropicResponseToOpenai(json as AnthropicMessage, clientModel),
+    stream: (): StreamCodec => {
+      const translator = anthropicStreamToOpenai({
+        clientModel,
+        includeUsage: req.stream_options?.include_usage === true,
+        created: Math.floor(Date.now() / 1000),
+      });
+      const encode = (chunks: readonly unknown[]) => chunks.map((c) => encodeSse(JSON.stringify(c))).join("");
+      return {
+        event(ev: SseEvent) {
+          try {
+            return encode(translator.push(JSON.parse(ev.data) as MessageStreamEvent));
+          } catch (err) {
+            throw streamFailure(err);
+          }
+        },
+        end: () => encode(translator.end()) + DONE,
+        error: encodeError,
+      };
+    },
+  };
+}
+
+export const openaiClient: ClientCodec<ChatCompletionRequest> = {
+  format: "openai",
+  validate(body) {
+    requireString(body, "model");
+    requireMessages(body);
+    optionalType(body, "stream", "boolean");
+    optionalType(body, "stream_options", "object");
+    return body as unknown as ChatCompletionRequest;
+  },
+  plan(req, route, clientModel) {
+    return route.provider.interface === "anthropic" ? toAnthropic(req, route, clientModel) : passthrough(req, route);
+  },
+  streamError: encodeError,
+};

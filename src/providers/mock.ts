@@ -1,0 +1,92 @@
+/**
+ * The built-in `mock` provider: an OpenAI-compatible server that lives inside the Worker, so the default config
+ * answers without any API key. It is reached through the same upstream call as real providers (a fetch-shaped
+ * function), so translation, streaming and tracing all run for it as for a real provider.
+ * Replies are deterministic: the text of the last user message, streamed word by word.
+ */
+
+interface MockMessage {
+  readonly role?: unknown;
+  readonly content?: unknown;
+}
+
+function textOf(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  return content
+    .map((part: unknown) =>
+      typeof part === "object" && part !== null && "text" in part && typeof part.text === "string" ? part.text : "",
+    )
+    .join("");
+}
+
+/** A rough, deterministic token count (about four characters a token, as in English text). */
+function tokens(text: string): number {
+  return text.length === 0 ? 0 : Math.ceil(text.length / 4);
+}
+
+function mockError(status: number, message: string): Response {
+  return Response.json({ error: { message, type: "invalid_request_error", param: null, code: null } }, { status });
+}
+
+export async function mockFetch(request: Request): Promise<Response> {
+  if (!new URL(request.url).pathname.endsWith("/chat/completions")) return mockError(404, "mock: unknown path");
+  let body: { model?: unknown; messages?: unknown; stream?: unknown; stream_options?: { include_usage?: unknown } };
+  try {
+    body = await request.json();
+  } catch {
+    return mockError(400, "mock: body is not JSON");
+  }
+  const messages: MockMessage[] = Array.isArray(body.messages) ? body.messages : [];
+  const lastUser = [...messages].reverse().find((m) => m.role === "user");
+  const reply = lastUser ? textOf(lastUser.content) || "(empty message)" : "(no user message)";
+  const model = typeof body.model === "string" ? body.model : "echo";
+  const promptTokens = messages.reduce((sum, m) => sum + 4 + tokens(textOf(m.content)), 3);
+  const usage = {
+    prompt_tokens: promptTokens,
+    completion_tokens: tokens(reply),
+    total_tokens: promptTokens + tokens(reply),
+    prompt_tokens_details: { cached_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: 0 },
+  };
+  const id = `chatcmpl-mock-${promptTokens}-${reply.length}`;
+  const created = Math.floor(Date.now() / 1000);
+  if (body.stream !== true) {
+    return Response.json({
+      id,
+      object: "chat.completion",
+      created,
+      model,
+      choices: [{ index: 0, message: { role: "assistant", content: reply }, finish_reason: "stop", logprobs: null }],
+      usage,
+    });
+  }
+  const includeUsage = body.stream_options?.include_usage === true;
+  const chunk = (delta: object, finish: string | null) =>
+    `data: ${JSON.stringify({
+      id,
+      object: "chat.completion.chunk",
+      created,
+      model,
+      choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
+      ...(includeUsage ? { usage: null } : {}),
+    })}\n\n`;
+  const pieces = reply.match(/\S+\s*|\s+/g) ?? [reply];
+  const events = [chunk({ role: "assistant", content: "" }, null)];
+  for (const piece of pieces) events.push(chunk({ content: piece }, null));
+  events.push(chunk({}, "stop"));
+  if (includeUsage) {
+    events.push(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [], usage })}\n\n`);
+  }
+  events.push("data: [DONE]\n\n");
+  const encoder = new TextEncoder();
+  let next = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const event = events[next++];
+      if (event === undefined) controller.close();
+      else controller.enqueue(encoder.encode(event));
+    },
+  });
+  return new Response(stream, { headers: { "content-type": "text/event-stream; charset=utf-8" } });
+}

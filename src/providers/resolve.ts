@@ -1,0 +1,88 @@
+import type { GatewayConfig, ProviderConfig } from "../config/types";
+
+/** Where a requested model goes: the provider entry and the model name the provider receives. */
+export interface ModelRoute {
+  readonly provider: ProviderConfig;
+  readonly upstreamModel: string;
+  /** The configured `provider/model` that answered (for `x-tracegate-model` and spans). */
+  readonly resolvedModel: string;
+}
+
+interface ModelIndex {
+  readonly exact: ReadonlyMap<string, ProviderConfig>;
+  /** Unprefixed model names that only one provider serves (`gpt-4o` for `openai/gpt-4o`). */
+  readonly bare: ReadonlyMap<string, ProviderConfig>;
+  readonly wildcards: ReadonlyMap<string, ProviderConfig>;
+  readonly fallback: ProviderConfig | undefined;
+}
+
+// Built once per validated config object; the WeakMap lets it go with the config.
+const indexes = new WeakMap<GatewayConfig, ModelIndex>();
+
+function buildIndex(config: GatewayConfig): ModelIndex {
+  const exact = new Map<string, ProviderConfig>();
+  const bareCount = new Map<string, ProviderConfig | null>();
+  const wildcards = new Map<string, ProviderConfig>();
+  for (const p of config.providers) {
+    if (p.model === "*") {
+      if (!wildcards.has(p.provider)) wildcards.set(p.provider, p);
+      continue;
+    }
+    exact.set(`${p.provider}/${p.model}`, p);
+    if (!exact.has(p.name)) exact.set(p.name, p);
+    bareCount.set(p.model, bareCount.has(p.model) ? null : p);
+  }
+  const bare = new Map<string, ProviderConfig>();
+  for (const [model, p] of bareCount) if (p) bare.set(model, p);
+  return { exact, bare, wildcards, fallback: config.providers.find((p) => p.isDefault) };
+}
+
+function indexOf(config: GatewayConfig): ModelIndex {
+  let index = indexes.get(config);
+  if (!index) {
+    index = buildIndex(config);
+    indexes.set(config, index);
+  }
+  return index;
+}
+
+function routeTo(p: ProviderConfig, model: string): ModelRoute {
+  return { provider: p, upstreamModel: model, resolvedModel: `${p.provider}/${model}` };
+}
+
+/** Exact model or provider name, then bare model name when unambiguous, then `provider/*`. */
+function resolveDirect(index: ModelIndex, requested: string): ModelRoute | undefined {
+  const exact = index.exact.get(requested) ?? index.bare.get(requested);
+  if (exact) return routeTo(exact, exact.model);
+  const slash = requested.indexOf("/");
+  if (slash > 0) {
+    const wildcard = index.wildcards.get(requested.slice(0, slash));
+    if (wildcard) return routeTo(wildcard, requested.slice(slash + 1));
+  }
+  return undefined;
+}
+
+/** Resolution order: exact model, alias, `provider/*` wildcard, then the `default: true` provider. */
+export function resolveModel(config: GatewayConfig, requested: string): ModelRoute | undefined {
+  const index = indexOf(config);
+  const direct = resolveDirect(index, requested);
+  if (direct) return direct;
+  const target = config.aliases[requested];
+  if (target !== undefined) {
+    const aliased = resolveDirect(index, target);
+    if (aliased) return aliased;
+  }
+  const fallback = index.fallback;
+  if (!fallback) return undefined;
+  const slash = requested.indexOf("/");
+  return routeTo(fallback, fallback.model === "*" ? requested.slice(slash + 1) : fallback.model);
+}
+
+/** The model ids a client can name: configured models (wildcards excluded) and aliases. */
+export function listModels(config: GatewayConfig): { id: string; ownedBy: string }[] {
+  const models = config.providers
+    .filter((p) => p.model !== "*")
+    .map((p) => ({ id: `${p.provider}/${p.model}`, ownedBy: p.provider }));
+  for (const alias of Object.keys(config.aliases)) models.push({ id: alias, ownedBy: "tracegate-alias" });
+  return models;
+}

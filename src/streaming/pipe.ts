@@ -1,0 +1,85 @@
+import { asGatewayError, GatewayError } from "../errors";
+import type { UpstreamExchange } from "../upstream";
+import { SseParser, type SseEvent } from "./sse";
+
+/** Turns upstream SSE events into the client's SSE text. Each method returns encoded text ("" for nothing). */
+export interface StreamCodec {
+  event(ev: SseEvent): string;
+  end(): string;
+  /** A well-formed error event in the client's format, ending the stream. */
+  error(err: GatewayError): string;
+}
+
+/**
+ * The one place an upstream stream body is piped to the client. Pull-based, so each upstream chunk is
+ * translated and forwarded as it arrives (nothing is buffered) and backpressure reaches the provider.
+ * The client cancelling aborts the upstream fetch; an upstream failure ends the stream with an error event.
+ */
+export function pipeStream(exchange: UpstreamExchange, codec: StreamCodec): ReadableStream<Uint8Array> {
+  const body = exchange.response.body;
+  const reader = body?.getReader();
+  const parser = new SseParser();
+  const encoder = new TextEncoder();
+  let first = true;
+
+  const failWith = (controller: ReadableStreamDefaultController<Uint8Array>, err: GatewayError) => {
+    controller.enqueue(encoder.encode(codec.error(err)));
+    controller.close();
+    exchange.settle({ kind: "error", error: err });
+  };
+
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!reader) {
+        controller.enqueue(encoder.encode(codec.end()));
+        controller.close();
+        exchange.settle({ kind: "complete" });
+        return;
+      }
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch {
+        const err = exchange.timedOut()
+          ? new GatewayError(504, "upstream_timeout", "provider stream timed out")
+          : new GatewayError(502, "upstream_error", "provider stream was interrupted");
+        failWith(controller, err);
+        return;
+      }
+      try {
+        if (chunk.done) {
+          let out = "";
+          for (const ev of parser.end()) out += codec.event(ev);
+          out += codec.end();
+          if (out) controller.enqueue(encoder.encode(out));
+          controller.close();
+          exchange.settle({ kind: "complete" });
+          return;
+        }
+        if (first) {
+          first = false;
+          exchange.onFirstChunk();
+        }
+        let out = "";
+        for (const ev of parser.push(chunk.value)) out += codec.event(ev);
+        if (out) controller.enqueue(encoder.encode(out));
+      } catch (err) {
+        exchange.abort();
+        failWith(controller, asStreamError(err));
+      }
+    },
+    cancel() {
+      exchange.abort();
+      void reader?.cancel().catch(() => undefined);
+      exchange.settle({ kind: "cancelled" });
+    },
+  });
+}
+
+function asStreamError(err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err;
+  if (err instanceof SyntaxError) return new GatewayError(502, "upstream_error", "provider sent a malformed stream event");
+  return asGatewayError(err);
+}
+
+export type { SseEvent };

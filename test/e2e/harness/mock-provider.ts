@@ -1,0 +1,144 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** A request the mock provider received. */
+export interface ReceivedRequest {
+  readonly path: string;
+  readonly headers: IncomingMessage["headers"];
+  readonly body: Record<string, unknown>;
+}
+
+export interface MockProvider {
+  readonly url: string;
+  readonly received: ReceivedRequest[];
+  close(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A real HTTP server on loopback speaking the OpenAI (`/v1/chat/completions`) and Anthropic (`/v1/messages`) APIs.
+ * Behaviour is chosen by the model name the gateway sends: `fail-500`, `fail-429`, `reset-mid-stream`,
+ * `stall`; any other model answers normally (with a tool call when the request offers tools).
+ * Streams are paced (`chunkDelayMs`) so tests can see that chunks arrive before the stream ends.
+ */
+export async function startMockProvider(opts: { chunkDelayMs?: number } = {}): Promise<MockProvider> {
+  const received: ReceivedRequest[] = [];
+  const delay = opts.chunkDelayMs ?? 20;
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Record<string, unknown>;
+    received.push({ path: req.url ?? "", headers: req.headers, body });
+    const model = String(body.model);
+    if (model === "stall") return; // never answers: for timeouts
+    if (model === "fail-500" || model === "fail-429") {
+      const status = model === "fail-500" ? 500 : 429;
+      const payload = req.url?.endsWith("/messages")
+        ? { type: "error", error: { type: status === 429 ? "rate_limit_error" : "api_error", message: `mock ${status}` } }
+        : { error: { message: `mock ${status}`, type: status === 429 ? "rate_limit_error" : "server_error", code: null } };
+      res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(payload));
+      return;
+    }
+    if (req.url?.endsWith("/chat/completions")) return openai(body, res, delay);
+    if (req.url?.endsWith("/messages")) return anthropic(body, res, delay);
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const hasTools = (body: Record<string, unknown>) => Array.isArray(body.tools) && body.tools.length > 0;
+
+async function openai(body: Record<string, unknown>, res: ServerResponse, delay: number): Promise<void> {
+  const base = { id: "chatcmpl-upstream-1", created: 1_700_000_000, model: `${String(body.model)}-2025-01-01` };
+  const usage = {
+    prompt_tokens: 12,
+    completion_tokens: 5,
+    total_tokens: 17,
+    prompt_tokens_details: { cached_tokens: 2 },
+    completion_tokens_details: { reasoning_tokens: 1 },
+  };
+  const tool = hasTools(body);
+  if (body.stream !== true) {
+    const message = tool
+      ? { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } }] }
+      : { role: "assistant", content: "Hello from openai mock" };
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ ...base, object: "chat.completion", choices: [{ index: 0, message, finish_reason: tool ? "tool_calls" : "stop" }], usage }));
+    return;
+  }
+  const withUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
+  const chunk = (delta: object, finish: string | null) => ({
+    ...base,
+    object: "chat.completion.chunk",
+    choices: [{ index: 0, delta, finish_reason: finish }],
+    ...(withUsage ? { usage: null } : {}),
+  });
+  const deltas: object[] = tool
+    ? [
+        { role: "assistant", content: null, tool_calls: [{ index: 0, id: "call_1", type: "function", function: { name: "get_weather", arguments: "" } }] },
+        { tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] },
+        { tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] },
+      ]
+    : [{ role: "assistant", content: "" }, { content: "Hello" }, { content: " from" }, { content: " openai mock" }];
+  res.writeHead(200, { "content-type": "text/event-stream" });
+  for (const [i, delta] of deltas.entries()) {
+    res.write(`data: ${JSON.stringify(chunk(delta, null))}\n\n`);
+    await sleep(delay);
+    if (String(body.model) === "reset-mid-stream" && i === 1) {
+      res.destroy();
+      return;
+    }
+  }
+  res.write(`data: ${JSON.stringify(chunk({}, tool ? "tool_calls" : "stop"))}\n\n`);
+  if (withUsage) res.write(`data: ${JSON.stringify({ ...base, object: "chat.completion.chunk", choices: [], usage })}\n\n`);
+  res.end("data: [DONE]\n\n");
+}
+
+async function anthropic(body: Record<string, unknown>, res: ServerResponse, delay: number): Promise<void> {
+  const model = `${String(body.model)}-20250101`;
+  const usage = { input_tokens: 10, output_tokens: 6, cache_read_input_tokens: 3, cache_creation_input_tokens: 0 };
+  const tool = hasTools(body);
+  const content = tool
+    ? [{ type: "tool_use", id: "toolu_1", name: "get_weather", input: { city: "Paris" } }]
+    : [{ type: "text", text: "Hello from anthropic mock" }];
+  if (body.stream !== true) {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ id: "msg_upstream_1", type: "message", role: "assistant", model, content, stop_reason: tool ? "tool_use" : "end_turn", stop_sequence: null, usage }));
+    return;
+  }
+  const events: object[] = [
+    { type: "message_start", message: { id: "msg_upstream_1", type: "message", role: "assistant", model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } } },
+    ...(tool
+      ? [
+          { type: "content_block_start", index: 0, content_block: { type: "tool_use", id: "toolu_1", name: "get_weather", input: {} } },
+          { type: "content_block_delta", index: 0, delta: { type: "input_json_delta", partial_json: '{"city":' } },
+          { type: "content_block_delta", index: 0, delta: { type: "input_json_delta", partial_json: '"Paris"}' } },
+        ]
+      : [
+          { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } },
+          { type: "ping" },
+          { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "Hello" } },
+          { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: " from anthropic mock" } },
+        ]),
+    { type: "content_block_stop", index: 0 },
+    { type: "message_delta", delta: { stop_reason: tool ? "tool_use" : "end_turn", stop_sequence: null }, usage: { output_tokens: 6 } },
+    { type: "message_stop" },
+  ];
+  res.writeHead(200, { "content-type": "text/event-stream" });
+  for (const event of events) {
+    res.write(`event: ${(event as { type: string }).type}\ndata: ${JSON.stringify(event)}\n\n`);
+    await sleep(delay);
+  }
+  res.end();
+}
