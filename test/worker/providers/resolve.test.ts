@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import type { GatewayConfig, ProviderConfig } from "../../../src/config/types";
+import { listModels, resolveModel } from "../../../src/providers/resolve";
+
+function provider(model: string, extra: Partial<ProviderConfig> = {}): ProviderConfig {
+  const slash = model.indexOf("/");
+  return {
+    name: model,
+    provider: model.slice(0, slash),
+    model: model.slice(slash + 1),
+    interface: "openai",
+    baseUrl: "http://127.0.0.1:1/v1",
+    accessKey: undefined,
+    headers: {},
+    passthroughAuth: false,
+    isDefault: false,
+    propagateTraceContext: true,
+    otelName: "openai",
+    ...extra,
+  };
+}
+
+function config(providers: ProviderConfig[], aliases: Record<string, string> = {}): GatewayConfig {
+  return { providers, aliases, tracing: undefined, maxBodyBytes: 1024 };
+}
+
+describe("resolveModel", () => {
+  const base = config(
+    [
+      provider("openai/gpt-4o"),
+      provider("openai/*"),
+      provider("anthropic/claude-sonnet-4", { name: "claude" }),
+      provider("groq/gpt-4o"),
+      provider("together/llama-3"),
+    ],
+    { smart: "anthropic/claude-sonnet-4", cheap: "openai/gpt-4o-mini" },
+  );
+
+  it("strips the provider prefix for the upstream model", () => {
+    expect(resolveModel(base, "openai/gpt-4o")).toMatchObject({ upstreamModel: "gpt-4o", resolvedModel: "openai/gpt-4o" });
+  });
+
+  it("finds a provider by its name", () => {
+    expect(resolveModel(base, "claude")?.provider.provider).toBe("anthropic");
+  });
+
+  it("accepts a bare model name only when unambiguous", () => {
+    expect(resolveModel(base, "llama-3")?.provider.provider).toBe("together");
+    expect(resolveModel(base, "gpt-4o")).toBeUndefined(); // openai and groq both serve it, and no default
+  });
+
+  it("resolves aliases, including to a wildcard provider", () => {
+    expect(resolveModel(base, "smart")).toMatchObject({ upstreamModel: "claude-sonnet-4" });
+    expect(resolveModel(base, "cheap")).toMatchObject({ upstreamModel: "gpt-4o-mini", resolvedModel: "openai/gpt-4o-mini" });
+  });
+
+  it("prefers an exact entry over the wildcard, and uses the wildcard otherwise", () => {
+    const exact = resolveModel(base, "openai/gpt-4o");
+    expect(exact?.provider.model).toBe("gpt-4o");
+    const wild = resolveModel(base, "openai/o3-mini");
+    expect(wild).toMatchObject({ upstreamModel: "o3-mini", resolvedModel: "openai/o3-mini" });
+    expect(wild?.provider.model).toBe("*");
+  });
+
+  it("falls back to the default provider, with its own model", () => {
+    const withDefault = config([provider("openai/gpt-4o", { isDefault: true })]);
+    expect(resolveModel(withDefault, "who-knows")).toMatchObject({ upstreamModel: "gpt-4o" });
+    const wildDefault = config([provider("mock/*", { isDefault: true })]);
+    expect(resolveModel(wildDefault, "x/some-model")).toMatchObject({ upstreamModel: "some-model" });
+  });
+
+  it("returns undefined for an unknown model without a default", () => {
+    expect(resolveModel(base, "mistral/large")).toBeUndefined();
+  });
+});
+
+describe("listModels", () => {
+  it("lists configured models and aliases, not wildcards", () => {
+    const ids = listModels(config([provider("openai/gpt-4o"), provider("openai/*")], { fast: "openai/gpt-4o" })).map(
+      (m) => m.id,
+    );
+    expect(ids).toEqual(["openai/gpt-4o", "fast"]);
+  });
+});
