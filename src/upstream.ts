@@ -27,6 +27,8 @@ export interface UpstreamExchange {
   settle(outcome: UpstreamOutcome): void;
   /** The first body chunk arrived (time to first chunk). */
   onFirstChunk(): void;
+  /** Each parsed stream event, in the provider's format (the stream tap: usage, finish reasons, ids). */
+  observe(event: unknown): void;
   /** Aborts the upstream request (client gone, or the gateway stopped reading). */
   abort(): void;
   /** True once the timeout fired: a body read error is then a timeout, not a reset. */
@@ -84,6 +86,7 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamExchan
       release();
     },
     onFirstChunk() {},
+    observe() {},
     abort: () => controller.abort(),
     timedOut: () => timedOut,
   };

@@ -40,10 +40,10 @@ function toOpenai(req: MessagesRequest, route: ModelRoute, clientModel: string):
       const encode = (events: readonly { type: string }[]) =>
         events.map((e) => encodeSse(JSON.stringify(e), e.type)).join("");
       return {
-        event(ev: SseEvent) {
-          if (ev.data === "[DONE]") return "";
+        event(_ev: SseEvent, data: unknown) {
+          if (data === undefined) return "";
           try {
-            return encode(translator.push(JSON.parse(ev.data) as ChatCompletionChunk));
+            return encode(translator.push(data as ChatCompletionChunk));
           } catch (err) {
             throw streamFailure(err);
           }

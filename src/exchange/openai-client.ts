@@ -27,10 +27,9 @@ function passthrough(req: ChatCompletionRequest, route: ModelRoute): ExchangePla
     upstreamBody,
     response: (json) => json,
     stream: (): StreamCodec => ({
-      event(ev: SseEvent) {
-        if (ev.data === "[DONE]") return "";
+      event(ev: SseEvent, chunk: unknown) {
+        if (chunk === undefined) return "";
         if (clientWantsUsage) return encodeSse(ev.data);
-        const chunk: unknown = JSON.parse(ev.data);
         if (typeof chunk !== "object" || chunk === null || !("usage" in chunk) || chunk.usage == null) {
           return encodeSse(ev.data);
         }
@@ -57,9 +56,10 @@ function toAnthropic(req: ChatCompletionRequest, route: ModelRoute, clientModel:
       });
       const encode = (chunks: readonly unknown[]) => chunks.map((c) => encodeSse(JSON.stringify(c))).join("");
       return {
-        event(ev: SseEvent) {
+        event(_ev: SseEvent, data: unknown) {
+          if (data === undefined) return "";
           try {
-            return encode(translator.push(JSON.parse(ev.data) as MessageStreamEvent));
+            return encode(translator.push(data as MessageStreamEvent));
           } catch (err) {
             throw streamFailure(err);
           }

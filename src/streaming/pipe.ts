@@ -2,9 +2,15 @@ import { asGatewayError, GatewayError } from "../errors";
 import type { UpstreamExchange } from "../upstream";
 import { SseParser, type SseEvent } from "./sse";
 
-/** Turns upstream SSE events into the client's SSE text. Each method returns encoded text ("" for nothing). */
+/** The data of OpenAI's end-of-stream sentinel event. */
+export const DONE_SENTINEL = "[DONE]";
+
+/**
+ * Turns upstream SSE events into the client's SSE text. Each method returns encoded text ("" for nothing).
+ * `data` is the event's JSON, parsed once by the pipe (undefined for `[DONE]`).
+ */
 export interface StreamCodec {
-  event(ev: SseEvent): string;
+  event(ev: SseEvent, data: unknown): string;
   end(): string;
   /** A well-formed error event in the client's format, ending the stream. */
   error(err: GatewayError): string;
@@ -21,6 +27,12 @@ export function pipeStream(exchange: UpstreamExchange, codec: StreamCodec): Read
   const parser = new SseParser();
   const encoder = new TextEncoder();
   let first = true;
+  // Each event's JSON is parsed once, here, for both the stream tap (usage, finish reasons) and the codec.
+  const handle = (ev: SseEvent): string => {
+    const data: unknown = ev.data === DONE_SENTINEL ? undefined : JSON.parse(ev.data);
+    if (data !== undefined) exchange.observe(data);
+    return codec.event(ev, data);
+  };
 
   const failWith = (controller: ReadableStreamDefaultController<Uint8Array>, err: GatewayError) => {
     controller.enqueue(encoder.encode(codec.error(err)));
@@ -49,7 +61,7 @@ export function pipeStream(exchange: UpstreamExchange, codec: StreamCodec): Read
       try {
         if (chunk.done) {
           let out = "";
-          for (const ev of parser.end()) out += codec.event(ev);
+          for (const ev of parser.end()) out += handle(ev);
           out += codec.end();
           if (out) controller.enqueue(encoder.encode(out));
           controller.close();
@@ -61,7 +73,7 @@ export function pipeStream(exchange: UpstreamExchange, codec: StreamCodec): Read
           exchange.onFirstChunk();
         }
         let out = "";
-        for (const ev of parser.push(chunk.value)) out += codec.event(ev);
+        for (const ev of parser.push(chunk.value)) out += handle(ev);
         if (out) controller.enqueue(encoder.encode(out));
       } catch (err) {
         exchange.abort();
