@@ -6,6 +6,8 @@ import { chatCompletions } from "./routes/chat-completions";
 import { health } from "./routes/health";
 import { messages } from "./routes/messages";
 import { models } from "./routes/models";
+import { tracing } from "./telemetry/middleware";
+import { registerTelemetry } from "./telemetry/register";
 
 /** The route's own API decides the error envelope: Anthropic's on /v1/messages, OpenAI's elsewhere. */
 function formatOf(path: string): ApiFormat {
@@ -15,6 +17,7 @@ function formatOf(path: string): ApiFormat {
 export const app = new Hono<AppEnv>();
 
 app.use("*", configMiddleware);
+app.use("*", tracing(registerTelemetry()));
 app.route("/v1/chat/completions", chatCompletions);
 app.route("/v1/messages", messages);
 app.route("/v1/models", models);

@@ -1,4 +1,5 @@
 import type { GatewayConfig } from "./config/types";
+import type { RequestTrace } from "./telemetry/request-trace";
 
 /** Worker bindings tracegate reads. Secrets named by `$NAME` in the config are looked up here too. */
 export interface Bindings {
@@ -9,5 +10,5 @@ export interface Bindings {
 
 export interface AppEnv {
   Bindings: Bindings;
-  Variables: { config: GatewayConfig };
+  Variables: { config: GatewayConfig; trace: RequestTrace };
 }

@@ -1,29 +1,33 @@
 import { GatewayError } from "./errors";
-import { KNOWN_PROVIDERS } from "./providers/known";
-import type { ModelRoute } from "./providers/resolve";
+import type { CallOutcome, ClientCall, ClientCallInit, RequestTrace } from "./telemetry/request-trace";
 
 /** Default limit for a whole upstream exchange (headers and body), like the official SDKs' 10 minutes. */
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 600_000;
 
+export type Fetcher = (request: Request) => Promise<Response>;
+
 export interface UpstreamRequest {
-  readonly route: ModelRoute;
   readonly url: string;
   readonly headers: Headers;
   readonly body: string;
   /** Aborted when the client goes away; aborts the upstream fetch. */
   readonly clientSignal: AbortSignal;
   readonly timeoutMs: number;
+  /** `fetch`, or an in-Worker provider (the built-in mock). */
+  readonly send: Fetcher;
+  readonly trace: RequestTrace;
+  readonly call: ClientCallInit;
 }
 
 export type UpstreamOutcome =
-  | { readonly kind: "complete" }
+  | { readonly kind: "complete"; readonly json?: unknown }
   | { readonly kind: "error"; readonly error: GatewayError }
   | { readonly kind: "cancelled" };
 
 /** A provider response plus the end of its exchange, reported once its body has been consumed. */
 export interface UpstreamExchange {
   readonly response: Response;
-  /** The body's fate; clears the timeout. Called exactly once by whoever consumes the body. */
+  /** The body's fate; ends the CLIENT span and clears the timeout. Only the first call counts. */
   settle(outcome: UpstreamOutcome): void;
   /** The first body chunk arrived (time to first chunk). */
   onFirstChunk(): void;
@@ -43,11 +47,20 @@ function hostOf(url: string): string {
   }
 }
 
+function callOutcome(outcome: UpstreamOutcome, status: number): CallOutcome {
+  if (outcome.kind === "complete") return { kind: "complete", status };
+  if (outcome.kind === "error") return { kind: "error", error: outcome.error, status };
+  return outcome;
+}
+
 /**
- * The one place every provider request goes through: timeout, client-disconnect abort, and the error mapping
- * (502 unreachable, 504 timeout). Provider keys travel only in `headers` and never reach an error message.
+ * The one place every upstream request goes through: the CLIENT span and trace propagation, the timeout,
+ * client-disconnect abort, and the error mapping (502 unreachable, 504 timeout). Keys travel only in `headers`
+ * and never reach an error message or a span.
  */
 export async function callUpstream(req: UpstreamRequest): Promise<UpstreamExchange> {
+  const call: ClientCall = req.trace.startCall(req.call);
+  for (const [name, value] of Object.entries(call.headers)) req.headers.set(name, value);
   const controller = new AbortController();
   let timedOut = false;
   const onClientAbort = () => controller.abort();
@@ -61,32 +74,38 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamExchan
     clearTimeout(timer);
     req.clientSignal.removeEventListener("abort", onClientAbort);
   };
-  const send = KNOWN_PROVIDERS[req.route.provider.provider]?.serve ?? fetch;
   let response: Response;
   try {
-    response = await send(
+    response = await req.send(
       new Request(req.url, { method: "POST", headers: req.headers, body: req.body, signal: controller.signal }),
     );
   } catch (err) {
     release();
     const host = hostOf(req.url);
+    let error: GatewayError;
     if (timedOut) {
-      throw new GatewayError(504, "upstream_timeout", `provider ${host} did not answer within ${req.timeoutMs} ms`);
+      error = new GatewayError(504, "upstream_timeout", `provider ${host} did not answer within ${req.timeoutMs} ms`);
+    } else if (req.clientSignal.aborted) {
+      error = new GatewayError(499, "upstream_error", "client closed the request");
+    } else {
+      const reason = err instanceof Error ? err.message : String(err);
+      error = new GatewayError(502, "upstream_unreachable", `provider ${host} could not be reached: ${reason}`);
     }
-    if (req.clientSignal.aborted) throw new GatewayError(499, "upstream_error", "client closed the request");
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new GatewayError(502, "upstream_unreachable", `provider ${host} could not be reached: ${reason}`);
+    call.end({ kind: "error", error });
+    throw error;
   }
+  call.responded(response.status);
   let settled = false;
   return {
     response,
-    settle() {
+    settle(outcome) {
       if (settled) return;
       settled = true;
       release();
+      call.end(callOutcome(outcome, response.status), outcome.kind === "complete" ? outcome.json : undefined);
     },
-    onFirstChunk() {},
-    observe() {},
+    onFirstChunk: () => call.firstChunk(),
+    observe: (event) => call.event(event),
     abort: () => controller.abort(),
     timedOut: () => timedOut,
   };

@@ -3,13 +3,19 @@ import { parseJsonObject, readBodyText } from "../body";
 import type { AppEnv } from "../env";
 import { GatewayError } from "../errors";
 import { ADAPTERS } from "../providers/adapters";
+import { KNOWN_PROVIDERS } from "../providers/known";
 import { listModels, resolveModel } from "../providers/resolve";
 import { pipeStream } from "../streaming/pipe";
 import { TranslationError } from "../translate/request";
-import { callUpstream, DEFAULT_UPSTREAM_TIMEOUT_MS } from "../upstream";
+import { inputContentAttributes } from "../telemetry/genai-content";
+import { requestAttributes } from "../telemetry/genai-request";
+import { responseTap } from "../telemetry/genai-response";
+import { callUpstream, DEFAULT_UPSTREAM_TIMEOUT_MS, type Fetcher } from "../upstream";
 import type { ClientCodec } from "./types";
 import { upstreamErrorResponse } from "./upstream-error";
 import { upstreamHeaders } from "./upstream-headers";
+
+const networkFetch: Fetcher = (request) => fetch(request);
 
 const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
 
@@ -32,13 +38,29 @@ export async function handleModelCall<Req>(c: Context<AppEnv>, codec: ClientCode
     throw err;
   }
   const streaming = body.stream === true;
+  const { provider } = route;
+  const url = provider.baseUrl + ADAPTERS[provider.interface].path;
+  const trace = c.get("trace");
+  const attributes = requestAttributes(provider.interface, plan.upstreamBody, {
+    providerName: provider.otelName,
+    url,
+    streaming,
+  });
+  if (trace.captureContent) Object.assign(attributes, inputContentAttributes(provider.interface, plan.upstreamBody));
   const exchange = await callUpstream({
-    route,
-    url: route.provider.baseUrl + ADAPTERS[route.provider.interface].path,
-    headers: upstreamHeaders(route.provider, codec.format, c.req.raw.headers, c.env, streaming),
+    url,
+    headers: upstreamHeaders(provider, codec.format, c.req.raw.headers, c.env, streaming),
     body: JSON.stringify(plan.upstreamBody),
     clientSignal: c.req.raw.signal,
     timeoutMs: DEFAULT_UPSTREAM_TIMEOUT_MS,
+    send: KNOWN_PROVIDERS[provider.provider]?.serve ?? networkFetch,
+    trace,
+    call: {
+      name: `chat ${route.upstreamModel}`,
+      attributes,
+      propagate: provider.propagateTraceContext,
+      observer: responseTap(provider.interface, { captureContent: trace.captureContent }),
+    },
   });
   const upstream = exchange.response;
   const headers = { "x-tracegate-model": route.resolvedModel };
@@ -70,6 +92,6 @@ export async function handleModelCall<Req>(c: Context<AppEnv>, codec: ClientCode
     exchange.settle({ kind: "error", error: err });
     throw err;
   }
-  exchange.settle({ kind: "complete" });
+  exchange.settle({ kind: "complete", json });
   return Response.json(plan.response(json), { headers });
 }

@@ -1,0 +1,57 @@
+import type { Attributes } from "@opentelemetry/api";
+import type { GatewayError } from "../errors";
+
+/** The end of one upstream call, as the span records it. */
+export type CallOutcome =
+  | { readonly kind: "complete"; readonly status: number }
+  | { readonly kind: "error"; readonly error: GatewayError; readonly status?: number }
+  | { readonly kind: "cancelled" };
+
+/** Observes the response of one call (the GenAI response tap for model calls). */
+export interface ResponseObserver {
+  observeEvent(data: unknown): void;
+  observeResponse(json: unknown): void;
+  attributes(captureContent: boolean): Attributes;
+}
+
+export interface ClientCallInit {
+  readonly name: string;
+  readonly attributes: Attributes;
+  /** False for providers with `propagate_trace_context: false`: no trace headers are sent. */
+  readonly propagate: boolean;
+  readonly observer?: ResponseObserver;
+}
+
+/** One upstream attempt as telemetry sees it: its CLIENT span and the trace headers it carries. */
+export interface ClientCall {
+  /** `traceparent`/`tracestate` to send upstream (empty when not propagating). */
+  readonly headers: Readonly<Record<string, string>>;
+  responded(status: number): void;
+  firstChunk(): void;
+  event(data: unknown): void;
+  end(outcome: CallOutcome, json?: unknown): void;
+}
+
+/** A request's tracing: the seam through which upstream.ts reports, whether tracing is on, off or unsampled. */
+export interface RequestTrace {
+  readonly captureContent: boolean;
+  startCall(init: ClientCallInit): ClientCall;
+}
+
+/** Tracing off: no spans, and the caller's own trace headers travel upstream unchanged. */
+export function passthroughTrace(incoming: Headers): RequestTrace {
+  const headers: Record<string, string> = {};
+  const traceparent = incoming.get("traceparent");
+  const tracestate = incoming.get("tracestate");
+  if (traceparent !== null) headers.traceparent = traceparent;
+  if (tracestate !== null) headers.tracestate = tracestate;
+  const call: ClientCall = {
+    headers,
+    responded() {},
+    firstChunk() {},
+    event() {},
+    end() {},
+  };
+  const silent: ClientCall = { ...call, headers: {} };
+  return { captureContent: false, startCall: (init) => (init.propagate ? call : silent) };
+}

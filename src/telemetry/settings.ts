@@ -1,0 +1,67 @@
+import type { GatewayConfig } from "../config/types";
+import { resolveExportTargets, resourceFromEnv, type ExportTarget } from "./export-config";
+import { samplerFromEnv, type SamplerConfig } from "./sampler";
+import type { Resource } from "./span-data";
+
+export const SERVICE_VERSION = "0.1.0";
+
+/** Everything tracing needs that does not change between requests; undefined when tracing is off. */
+export interface TracingSettings {
+  readonly sampler: SamplerConfig;
+  readonly captureContent: boolean;
+  readonly headerPrefixes: readonly string[];
+  readonly staticAttributes: Readonly<Record<string, string>>;
+  readonly targets: readonly ExportTarget[];
+  readonly resource: Resource;
+}
+
+type Env = Readonly<Record<string, unknown>>;
+
+const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+
+// Decided once per (config, env) pair and kept with the config object; a new env (tests) recomputes.
+const cache = new WeakMap<GatewayConfig, { env: Env; settings: TracingSettings | undefined }>();
+
+function compute(config: GatewayConfig, env: Env): TracingSettings | undefined {
+  const tracing = config.tracing;
+  const configured: SamplerConfig | undefined = tracing
+    ? { percentage: tracing.randomSampling, trustIncoming: tracing.trustIncomingSampling }
+    : undefined;
+  const samplerName = str(env.OTEL_TRACES_SAMPLER);
+  const sampler = samplerFromEnv(samplerName, str(env.OTEL_TRACES_SAMPLER_ARG), configured);
+  // `random_sampling` absent or 0 means tracing off, unless a standard sampler variable asks for something.
+  if (!sampler || (sampler.percentage === 0 && samplerName === undefined)) return undefined;
+  return {
+    sampler,
+    captureContent:
+      tracing?.captureContent === true ||
+      str(env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT)?.toLowerCase() === "true",
+    headerPrefixes: tracing?.headerPrefixes.map((p) => p.toLowerCase()) ?? [],
+    staticAttributes: tracing?.staticAttributes ?? {},
+    targets: resolveExportTargets(env, tracing?.exporters ?? []),
+    resource: resourceFromEnv(env, SERVICE_VERSION),
+  };
+}
+
+export function tracingSettings(config: GatewayConfig, env: Env): TracingSettings | undefined {
+  const hit = cache.get(config);
+  if (hit && hit.env === env) return hit.settings;
+  const settings = compute(config, env);
+  cache.set(config, { env, settings });
+  return settings;
+}
+
+/** Headers never recorded, whatever `header_prefixes` says. */
+const SECRET_HEADERS = new Set(["authorization", "x-api-key", "cookie", "proxy-authorization", "set-cookie"]);
+
+/** Plano's `span_attributes`: prefixed request headers (prefix stripped, `-` -> `.`) plus static attributes. */
+export function requestHeaderAttributes(settings: TracingSettings, headers: Headers): Record<string, string> {
+  const attributes: Record<string, string> = { ...settings.staticAttributes };
+  if (settings.headerPrefixes.length === 0) return attributes;
+  headers.forEach((value, name) => {
+    if (SECRET_HEADERS.has(name) || name.includes("key") || name.includes("token")) return;
+    const prefix = settings.headerPrefixes.find((p) => name.startsWith(p) && name.length > p.length);
+    if (prefix) attributes[name.slice(prefix.length).replaceAll("-", ".")] = value;
+  });
+  return attributes;
+}

@@ -1,0 +1,134 @@
+import {
+  context as apiContext,
+  createContextKey,
+  INVALID_SPAN_CONTEXT,
+  SpanKind,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+  type SpanContext,
+  type SpanOptions,
+  type Tracer,
+  type TracerProvider,
+} from "@opentelemetry/api";
+import { newSpanId } from "./ids";
+import { RecordingSpan, type SpanSink } from "./recording-span";
+import type { SpanData } from "./span-data";
+
+/** Where one request's spans go; found through the active context, so only spans inside a request are kept. */
+const RECORDER_KEY = createContextKey("tracegate.span-recorder");
+
+/** Bound on spans kept per request, so a runaway plugin cannot grow memory without limit. */
+const MAX_SPANS_PER_REQUEST = 256;
+
+/** Collects a request's finished spans and knows when none is open any more. */
+export class SpanRecorder implements SpanSink {
+  readonly spans: SpanData[] = [];
+  dropped = 0;
+  private open = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  started(): void {
+    this.open++;
+  }
+
+  ended(span: SpanData): void {
+    if (this.spans.length < MAX_SPANS_PER_REQUEST) this.spans.push(span);
+    else this.dropped++;
+    this.open--;
+    // Waiters ask for "only the SERVER span left"; it is the last span to end.
+    if (this.open <= 1) for (const waiter of this.idleWaiters.splice(0)) waiter();
+  }
+
+  /** Resolves once at most `remaining` spans are open (1: only the SERVER span itself). */
+  idle(remaining = 0): Promise<void> {
+    if (this.open <= remaining) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(() => resolve()));
+  }
+}
+
+export function contextWithRecorder(ctx: Context, recorder: SpanRecorder): Context {
+  return ctx.setValue(RECORDER_KEY, recorder);
+}
+
+function recorderOf(ctx: Context): SpanRecorder | undefined {
+  const value = ctx.getValue(RECORDER_KEY);
+  return value instanceof SpanRecorder ? value : undefined;
+}
+
+/**
+ * tracegate's Tracer: a child of the active span, in the same request's recorder. Unsampled parents give
+ * non-recording spans that still carry a fresh span id, so propagation works either way. Outside a request
+ * (no recorder in context) spans are no-ops.
+ */
+export class GatewayTracer implements Tracer {
+  startSpan(name: string, options: SpanOptions = {}, ctx: Context = apiContext.active()): Span {
+    const parent = options.root ? undefined : trace.getSpanContext(ctx);
+    const recorder = recorderOf(ctx);
+    if (!parent || !recorder) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+    const spanContext: SpanContext = {
+      traceId: parent.traceId,
+      spanId: newSpanId(),
+      traceFlags: parent.traceFlags,
+      traceState: parent.traceState,
+      isRemote: false,
+    };
+    if ((parent.traceFlags & 0x01) === 0) return trace.wrapSpanContext(spanContext);
+    return new RecordingSpan(recorder, spanContext, {
+      name,
+      kind: options.kind ?? SpanKind.INTERNAL,
+      parentSpanId: parent.spanId,
+      parentIsRemote: parent.isRemote === true,
+      attributes: options.attributes ?? {},
+      startTime: options.startTime,
+    });
+  }
+
+  startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(name: string, options: SpanOptions, fn: F): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(
+    name: string,
+    options: SpanOptions,
+    ctx: Context,
+    fn: F,
+  ): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(
+    name: string,
+    a: SpanOptions | F,
+    b?: Context | F,
+    c?: F,
+  ): ReturnType<F> {
+    const options = typeof a === "function" ? {} : a;
+    const ctx = typeof b === "object" ? b : apiContext.active();
+    const fn = (typeof a === "function" ? a : typeof b === "function" ? b : c) as F;
+    const span = this.startSpan(name, options, ctx);
+    return apiContext.with(trace.setSpan(ctx, span), fn, undefined, span) as ReturnType<F>;
+  }
+}
+
+export class GatewayTracerProvider implements TracerProvider {
+  private readonly tracer = new GatewayTracer();
+
+  getTracer(): Tracer {
+    return this.tracer;
+  }
+}
+
+/** The request's root (SERVER) span, parented to the caller's span when there is one. */
+export function startServerSpan(
+  recorder: SpanRecorder,
+  spanContext: SpanContext,
+  parent: SpanContext | undefined,
+  name: string,
+  attributes: Attributes,
+): RecordingSpan {
+  return new RecordingSpan(recorder, spanContext, {
+    name,
+    kind: SpanKind.SERVER,
+    parentSpanId: parent?.spanId,
+    parentIsRemote: parent ? true : undefined,
+    attributes,
+    startTime: undefined,
+  });
+}
