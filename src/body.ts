@@ -31,14 +31,18 @@ export async function readBodyText(req: Request, limit: number): Promise<string>
   }
 }
 
-/** Parses a JSON object body; arrays, scalars and invalid JSON are 400s. */
-export function parseJsonObject(text: string): Record<string, unknown> {
-  let value: unknown;
+/** Parses a JSON body; invalid JSON is a 400. */
+export function parseJson(text: string): unknown {
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
     throw new GatewayError(400, "invalid_request", "request body is not valid JSON");
   }
+}
+
+/** Parses a JSON object body; arrays, scalars and invalid JSON are 400s. */
+export function parseJsonObject(text: string): Record<string, unknown> {
+  const value = parseJson(text);
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new GatewayError(400, "invalid_request", "request body must be a JSON object");
   }

@@ -1,0 +1,50 @@
+import { Hono } from "hono";
+import { parseJson, readBodyText } from "../body";
+import type { AppEnv } from "../env";
+import { GatewayError } from "../errors";
+import { callUpstream, type Fetcher } from "../upstream";
+
+const networkFetch: Fetcher = (request) => fetch(request);
+
+interface Hop {
+  readonly url: string;
+  readonly arguments: unknown;
+}
+
+function hopsOf(value: unknown): Hop[] {
+  if (!Array.isArray(value)) throw new GatewayError(400, "invalid_request", "body: expected an array of {url, arguments}");
+  return value.map((item: unknown, i) => {
+    if (typeof item !== "object" || item === null || !("url" in item) || typeof item.url !== "string") {
+      throw new GatewayError(400, "invalid_request", `[${i}].url: expected a string`, `[${i}].url`);
+    }
+    return { url: item.url, arguments: "arguments" in item ? item.arguments : [] };
+  });
+}
+
+/**
+ * `POST /_conformance/tracecontext` (only when the binding CONFORMANCE_ROUTES is "true"): the W3C trace-context
+ * test-suite contract. Each `{url, arguments}` is POSTed through the same upstream call, CLIENT span and propagation
+ * as provider calls, so the suite tests exactly the code that talks to providers.
+ */
+export const conformance = new Hono<AppEnv>().post("/tracecontext", async (c) => {
+  if (c.env.CONFORMANCE_ROUTES !== "true") {
+    throw new GatewayError(404, "not_found", `no route for POST ${c.req.path}`);
+  }
+  const text = await readBodyText(c.req.raw, c.get("config").maxBodyBytes);
+  const hops = hopsOf(parseJson(text));
+  for (const hop of hops) {
+    const exchange = await callUpstream({
+      url: hop.url,
+      headers: new Headers({ "content-type": "application/json" }),
+      body: JSON.stringify(hop.arguments),
+      clientSignal: c.req.raw.signal,
+      timeoutMs: 10_000,
+      send: networkFetch,
+      trace: c.get("trace"),
+      call: { name: "POST", attributes: { "http.request.method": "POST", "url.full": hop.url }, propagate: true },
+    });
+    await exchange.response.arrayBuffer().catch(() => undefined);
+    exchange.settle({ kind: "complete" });
+  }
+  return c.json({ ok: true });
+});
