@@ -1,0 +1,119 @@
+import type { AnthropicUsage, ImageMediaType, MessageDeltaUsage, StopReason } from "../formats/anthropic";
+import type { FinishReason, OpenAIUsage } from "../formats/openai";
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Anthropic stop_reason -> OpenAI finish_reason. */
+export function finishReasonFromStop(stop: StopReason | null | undefined): FinishReason | null {
+  switch (stop) {
+    case "end_turn":
+    case "stop_sequence":
+    case "pause_turn":
+      return "stop";
+    case "max_tokens":
+    case "model_context_window_exceeded":
+      return "length";
+    case "tool_use":
+      return "tool_calls";
+    case "refusal":
+      return "content_filter";
+    default:
+      // null (not known yet) or a stop reason newer than this file.
+      return stop == null ? null : "stop";
+  }
+}
+
+/** OpenAI finish_reason -> Anthropic stop_reason. OpenAI does not say which stop sequence matched. */
+export function stopReasonFromFinish(finish: FinishReason | null | undefined): StopReason | null {
+  switch (finish) {
+    case "stop":
+      return "end_turn";
+    case "length":
+      return "max_tokens";
+    case "tool_calls":
+    case "function_call":
+      return "tool_use";
+    case "content_filter":
+      return "refusal";
+    default:
+      return finish == null ? null : "end_turn";
+  }
+}
+
+/**
+ * Which stop reason an OpenAI finish means here. Some OpenAI-compatible servers answer "stop" while returning tool
+ * calls; Anthropic clients run their tool loop on `tool_use`, so tool calls win over a plain stop.
+ */
+export function stopReasonFor(
+  finish: FinishReason | null | undefined,
+  hasToolCalls: boolean,
+  refused: boolean,
+): StopReason {
+  if (refused) return "refusal";
+  const stop = stopReasonFromFinish(finish) ?? "end_turn";
+  return stop === "end_turn" && hasToolCalls ? "tool_use" : stop;
+}
+
+type AnthropicCounts = Pick<
+  AnthropicUsage,
+  "cache_creation_input_tokens" | "cache_read_input_tokens" | "output_tokens_details"
+> & { input_tokens?: number | null; output_tokens: number };
+
+/** Anthropic counts input in three disjoint parts; OpenAI's prompt_tokens is their sum. */
+export function openaiUsageFromAnthropic(usage: AnthropicCounts): OpenAIUsage {
+  const read = usage.cache_read_input_tokens ?? 0;
+  const write = usage.cache_creation_input_tokens ?? 0;
+  const prompt = (usage.input_tokens ?? 0) + read + write;
+  const thinking = usage.output_tokens_details?.thinking_tokens;
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: usage.output_tokens,
+    total_tokens: prompt + usage.output_tokens,
+    prompt_tokens_details: { cached_tokens: read, ...(write > 0 ? { cache_write_tokens: write } : {}) },
+    ...(thinking !== undefined ? { completion_tokens_details: { reasoning_tokens: thinking } } : {}),
+  };
+}
+
+/** The inverse of openaiUsageFromAnthropic: cached (and cache-write) tokens come out of prompt_tokens. */
+export function anthropicUsageFromOpenai(usage: OpenAIUsage | null | undefined): AnthropicUsage & MessageDeltaUsage {
+  const read = usage?.prompt_tokens_details?.cached_tokens ?? 0;
+  const write = usage?.prompt_tokens_details?.cache_write_tokens ?? 0;
+  const reasoning = usage?.completion_tokens_details?.reasoning_tokens;
+  return {
+    input_tokens: Math.max(0, (usage?.prompt_tokens ?? 0) - read - write),
+    cache_creation_input_tokens: write,
+    cache_read_input_tokens: read,
+    output_tokens: usage?.completion_tokens ?? 0,
+    ...(reasoning !== undefined ? { output_tokens_details: { thinking_tokens: reasoning } } : {}),
+  };
+}
+
+/**
+ * OpenAI tool-call arguments (a string the model wrote) -> Anthropic tool_use input (must be an object).
+ * Empty, invalid or non-object JSON becomes {}: Anthropic rejects anything else, and a malformed call
+ * echoed back in history should not fail the whole request.
+ */
+export function parseToolArguments(args: string | undefined): Record<string, unknown> {
+  if (!args) return {};
+  try {
+    const parsed: unknown = JSON.parse(args);
+    return isRecord(parsed) ? parsed : {};
+  } catch {
+    return {};
+  }
+}
+
+const IMAGE_TYPES: readonly string[] = ["image/jpeg", "image/png", "image/gif", "image/webp"];
+
+export function isImageMediaType(value: string): value is ImageMediaType {
+  return IMAGE_TYPES.includes(value);
+}
+
+/** `data:image/png;base64,AAAA` -> its parts; undefined when not a base64 data URL. */
+export function parseDataUrl(url: string): { mediaType: string; data: string } | undefined {
+  const match = /^data:([^;,]+)((?:;[^;,]*)*);base64,(.*)$/s.exec(url);
+  if (!match || match[1] === undefined || match[3] === undefined) return undefined;
+  return { mediaType: match[1].toLowerCase(), data: match[3] };
+}

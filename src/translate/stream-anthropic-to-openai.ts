@@ -1,0 +1,131 @@
+import type { MessageDeltaUsage, MessageStreamEvent } from "../formats/anthropic";
+import type { ChatCompletionChunk, ChunkDelta, FinishReason } from "../formats/openai";
+import { UpstreamStreamError } from "./errors";
+import { finishReasonFromStop, openaiUsageFromAnthropic } from "./shared";
+
+export { UpstreamStreamError };
+
+/** A stateful stream translator: each call returns the events to emit now (possibly none). */
+export interface StreamTranslator<In, Out> {
+  push(event: In): Out[];
+  /** The upstream stream ended: whatever is still owed to the client. */
+  end(): Out[];
+}
+
+export interface AnthropicToOpenaiOptions {
+  /** The model the client asked for, reported in every chunk. */
+  clientModel: string;
+  /** The client's `stream_options.include_usage`: emit the final usage chunk (and `usage: null` before it). */
+  includeUsage: boolean;
+  /** Unix time in seconds for every chunk's `created`. */
+  created: number;
+}
+
+/**
+ * Anthropic Messages stream -> OpenAI chat.completion.chunk stream.
+ * - message_start: the opening chunk (role "assistant", content "").
+ * - text_delta: `content`; tool_use blocks: `tool_calls` (index counts tool calls only, not Anthropic blocks);
+ *   input_json_delta: argument fragments; thinking_delta: `reasoning_content` (signatures are dropped).
+ * - message_delta: a chunk with finish_reason; message_stop: the usage chunk (`choices: []`) when asked for.
+ * - ping and unknown events are ignored; an `error` event throws UpstreamStreamError.
+ * The chunk id is the upstream message id.
+ */
+export function anthropicStreamToOpenai(
+  opts: AnthropicToOpenaiOptions,
+): StreamTranslator<MessageStreamEvent, ChatCompletionChunk> {
+  let id = "";
+  let usage: MessageDeltaUsage = { input_tokens: 0, output_tokens: 0 };
+  /** Anthropic content block index -> OpenAI tool_calls index. */
+  const toolIndex = new Map<number, number>();
+  let finished = false;
+  let usageSent = false;
+
+  const chunk = (delta: ChunkDelta, finishReason: FinishReason | null = null): ChatCompletionChunk => ({
+    id,
+    object: "chat.completion.chunk",
+    created: opts.created,
+    model: opts.clientModel,
+    choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }],
+    // With include_usage OpenAI sends `usage: null` in every chunk but the last.
+    ...(opts.includeUsage ? { usage: null } : {}),
+  });
+
+  const usageChunk = (): ChatCompletionChunk[] => {
+    if (!opts.includeUsage || usageSent) return [];
+    usageSent = true;
+    const final: ChatCompletionChunk = {
+      id,
+      object: "chat.completion.chunk",
+      created: opts.created,
+      model: opts.clientModel,
+      choices: [],
+      usage: openaiUsageFromAnthropic(usage),
+    };
+    return [final];
+  };
+
+  /** message_delta counters are cumulative totals: overwrite the ones present, keep the others. */
+  const mergeUsage = (next: Partial<MessageDeltaUsage>): void => {
+    const merged: MessageDeltaUsage = { ...usage };
+    if (typeof next.output_tokens === "number") merged.output_tokens = next.output_tokens;
+    if (next.input_tokens != null) merged.input_tokens = next.input_tokens;
+    if (next.cache_read_input_tokens != null) merged.cache_read_input_tokens = next.cache_read_input_tokens;
+    if (next.cache_creation_input_tokens != null) merged.cache_creation_input_tokens = next.cache_creation_input_tokens;
+    if (next.output_tokens_details != null) merged.output_tokens_details = next.output_tokens_details;
+    usage = merged;
+  };
+
+  return {
+    push(event) {
+      switch (event.type) {
+        case "message_start":
+          id = event.message.id;
+          mergeUsage(event.message.usage);
+          return [chunk({ role: "assistant", content: "" })];
+        case "content_block_start": {
+          const block = event.content_block;
+          if (block.type === "tool_use") {
+            const index = toolIndex.size;
+            toolIndex.set(event.index, index);
+            const call = { index, id: block.id, type: "function" as const, function: { name: block.name, arguments: "" } };
+            return [chunk({ tool_calls: [call] })];
+          }
+          if (block.type === "text" && block.text) return [chunk({ content: block.text })];
+          return [];
+        }
+        case "content_block_delta": {
+          const delta = event.delta;
+          if (delta.type === "text_delta") return delta.text ? [chunk({ content: delta.text })] : [];
+          if (delta.type === "thinking_delta") return delta.thinking ? [chunk({ reasoning_content: delta.thinking })] : [];
+          if (delta.type === "input_json_delta") {
+            const index = toolIndex.get(event.index);
+            if (index === undefined || !delta.partial_json) return [];
+            return [chunk({ tool_calls: [{ index, function: { arguments: delta.partial_json } }] })];
+          }
+          return []; // signature_delta, citations_delta
+        }
+        case "message_delta": {
+          mergeUsage(event.usage ?? {});
+          const reason = finishReasonFromStop(event.delta?.stop_reason);
+          // A stream may carry several message_delta events; the client gets one finish_reason.
+          if (finished || reason === null) return [];
+          finished = true;
+          return [chunk({}, reason)];
+        }
+        case "message_stop":
+          return usageChunk();
+        case "error":
+          throw new UpstreamStreamError(
+            String(event.error?.type ?? "api_error"),
+            String(event.error?.message ?? "the provider reported an error in the stream"),
+          );
+        default:
+          return []; // ping, content_block_stop, and event types newer than this file
+      }
+    },
+    end() {
+      // The usage chunk is owed only for a stream that got as far as its finish.
+      return finished ? usageChunk() : [];
+    },
+  };
+}

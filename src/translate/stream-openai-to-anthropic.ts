@@ -1,0 +1,137 @@
+import type { MessageDeltaUsage, MessageStreamEvent } from "../formats/anthropic";
+import type { ChatCompletionChunk, FinishReason, OpenAIUsage, ToolCallDelta } from "../formats/openai";
+import { UpstreamStreamError } from "./errors";
+import { anthropicUsageFromOpenai, isRecord, stopReasonFor } from "./shared";
+import type { StreamTranslator } from "./stream-anthropic-to-openai";
+
+export interface OpenaiToAnthropicOptions {
+  /** The model the client asked for, reported in message_start. */
+  clientModel: string;
+}
+
+type OpenBlock = { kind: "text"; index: number } | { kind: "tool"; index: number; toolIndex: number };
+
+/**
+ * OpenAI chat.completion.chunk stream -> Anthropic Messages stream.
+ * - The first chunk opens the message (message_start, usage zero: OpenAI reports usage only at the end).
+ * - Text (and refusal text) goes into a text block; each tool call index gets its own tool_use block, whose
+ *   argument fragments become input_json_delta. A block is stopped before the next one starts.
+ * - finish_reason is only remembered: the usage chunk comes after it, so message_delta (stop_reason, usage)
+ *   and message_stop are emitted by `end()`.
+ * - reasoning_content is dropped (Anthropic thinking blocks need a signature); `{"error":…}` chunks throw.
+ */
+export function openaiStreamToAnthropic(
+  opts: OpenaiToAnthropicOptions,
+): StreamTranslator<ChatCompletionChunk, MessageStreamEvent> {
+  let started = false;
+  let ended = false;
+  let messageId = "";
+  let nextIndex = 0;
+  let open: OpenBlock | null = null;
+  /** OpenAI tool_calls index -> id of the call that index started (a new id at the same index is a new call). */
+  const toolIds = new Map<number, string>();
+  let finish: FinishReason | null = null;
+  let usage: OpenAIUsage | null = null;
+  let refused = false;
+
+  const closeOpen = (out: MessageStreamEvent[]): void => {
+    if (open) out.push({ type: "content_block_stop", index: open.index });
+    open = null;
+  };
+
+  const appendText = (out: MessageStreamEvent[], text: string): void => {
+    if (open?.kind !== "text") {
+      closeOpen(out);
+      open = { kind: "text", index: nextIndex++ };
+      out.push({ type: "content_block_start", index: open.index, content_block: { type: "text", text: "" } });
+    }
+    out.push({ type: "content_block_delta", index: open.index, delta: { type: "text_delta", text } });
+  };
+
+  const appendToolCall = (out: MessageStreamEvent[], call: ToolCallDelta): void => {
+    const toolIndex = typeof call.index === "number" ? call.index : 0;
+    const known = toolIds.get(toolIndex);
+    if (known === undefined || (call.id !== undefined && call.id !== known)) {
+      closeOpen(out);
+      const id = call.id ?? `toolu_${messageId}_${toolIndex}`;
+      toolIds.set(toolIndex, id);
+      open = { kind: "tool", index: nextIndex++, toolIndex };
+      const name = call.function?.name ?? "";
+      const block = { type: "tool_use" as const, id, name, input: {} };
+      out.push({ type: "content_block_start", index: open.index, content_block: block });
+    } else if (open?.kind !== "tool" || open.toolIndex !== toolIndex) {
+      // Fragments for a call whose block is already stopped: Anthropic blocks cannot be reopened. OpenAI sends
+      // calls one after another, so this only happens with a misbehaving server.
+      return;
+    }
+    const args = call.function?.arguments;
+    if (!args) return;
+    out.push({ type: "content_block_delta", index: open.index, delta: { type: "input_json_delta", partial_json: args } });
+  };
+
+  return {
+    push(chunk) {
+      if (ended) return [];
+      const error: unknown = chunk.error;
+      if (isRecord(error)) {
+        throw new UpstreamStreamError(
+          String(error.type ?? error.code ?? "api_error"),
+          String(error.message ?? "the provider reported an error in the stream"),
+        );
+      }
+      const out: MessageStreamEvent[] = [];
+      if (!started) {
+        started = true;
+        messageId = chunk.id;
+        out.push({
+          type: "message_start",
+          message: {
+            id: chunk.id,
+            type: "message",
+            role: "assistant",
+            content: [],
+            model: opts.clientModel,
+            stop_reason: null,
+            stop_sequence: null,
+            usage: { input_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 0 },
+          },
+        });
+      }
+      if (chunk.usage) usage = chunk.usage;
+      const choice = chunk.choices?.find((c) => c.index === 0);
+      if (!choice) return out; // the usage chunk, or a choice other than the first
+      const delta = choice.delta ?? {};
+      if (typeof delta.content === "string" && delta.content) appendText(out, delta.content);
+      if (typeof delta.refusal === "string" && delta.refusal) {
+        refused = true;
+        appendText(out, delta.refusal);
+      }
+      for (const call of delta.tool_calls ?? []) appendToolCall(out, call);
+      if (choice.finish_reason) finish = choice.finish_reason;
+      return out;
+    },
+    end() {
+      if (!started || ended) return [];
+      ended = true;
+      const out: MessageStreamEvent[] = [];
+      closeOpen(out);
+      const counts = anthropicUsageFromOpenai(usage);
+      const deltaUsage: MessageDeltaUsage = usage
+        ? {
+            input_tokens: counts.input_tokens,
+            cache_creation_input_tokens: counts.cache_creation_input_tokens,
+            cache_read_input_tokens: counts.cache_read_input_tokens,
+            output_tokens: counts.output_tokens,
+            ...(counts.output_tokens_details ? { output_tokens_details: counts.output_tokens_details } : {}),
+          }
+        : { output_tokens: 0 };
+      out.push({
+        type: "message_delta",
+        delta: { stop_reason: stopReasonFor(finish, toolIds.size > 0, refused), stop_sequence: null },
+        usage: deltaUsage,
+      });
+      out.push({ type: "message_stop" });
+      return out;
+    },
+  };
+}
