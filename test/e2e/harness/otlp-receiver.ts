@@ -1,0 +1,148 @@
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import { gunzipSync } from "node:zlib";
+
+/** A span as the tests read it: OTLP JSON flattened, attribute values unwrapped. */
+export interface ReceivedSpan {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentSpanId: string;
+  readonly traceState: string;
+  readonly name: string;
+  readonly kind: number;
+  readonly startNs: bigint;
+  readonly endNs: bigint;
+  readonly attributes: Record<string, unknown>;
+  readonly events: { name: string; timeNs: bigint }[];
+  readonly status: { code?: number; message?: string };
+  readonly resource: Record<string, unknown>;
+}
+
+export type ReceiverMode = "ok" | "hang" | "429" | "500";
+
+export interface OtlpReceiver {
+  readonly url: string;
+  readonly spans: ReceivedSpan[];
+  readonly posts: { contentType: string; encoding: string; status: number }[];
+  mode: ReceiverMode;
+  /** Resolves once at least `count` spans arrived (or rejects after `timeoutMs`). */
+  waitForSpans(count: number, timeoutMs?: number): Promise<ReceivedSpan[]>;
+  close(): Promise<void>;
+}
+
+interface AnyValue {
+  stringValue?: string;
+  intValue?: string | number;
+  doubleValue?: number;
+  boolValue?: boolean;
+  arrayValue?: { values?: AnyValue[] };
+}
+interface KeyValue {
+  key: string;
+  value: AnyValue;
+}
+
+function unwrap(v: AnyValue): unknown {
+  if (v.stringValue !== undefined) return v.stringValue;
+  if (v.intValue !== undefined) return Number(v.intValue);
+  if (v.doubleValue !== undefined) return v.doubleValue;
+  if (v.boolValue !== undefined) return v.boolValue;
+  if (v.arrayValue) return (v.arrayValue.values ?? []).map(unwrap);
+  return undefined;
+}
+
+const attrs = (list: KeyValue[] | undefined) => Object.fromEntries((list ?? []).map((kv) => [kv.key, unwrap(kv.value)]));
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const raw = Buffer.concat(chunks);
+  return req.headers["content-encoding"] === "gzip" ? gunzipSync(raw) : raw;
+}
+
+/** A real OTLP/HTTP JSON receiver on loopback (the gateway is configured with `protocol: http/json` for it). */
+export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+  const spans: ReceivedSpan[] = [];
+  const posts: OtlpReceiver["posts"] = [];
+  const waiters = new Set<() => boolean>();
+  const receiver: OtlpReceiver = {
+    url: "",
+    spans,
+    posts,
+    mode: "ok",
+    waitForSpans(count, timeoutMs = 10_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (spans.length >= count) {
+            resolve(spans);
+            return true;
+          }
+          return false;
+        };
+        if (check()) return;
+        const waiter = () => {
+          if (!check()) return false;
+          clearTimeout(timer);
+          return true;
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(new Error(`only ${spans.length} of ${count} spans arrived`));
+        }, timeoutMs);
+        waiters.add(waiter);
+      });
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+  const server = createServer(async (req, res) => {
+    const body = await readBody(req);
+    const contentType = req.headers["content-type"] ?? "";
+    const encoding = String(req.headers["content-encoding"] ?? "");
+    if (receiver.mode === "hang") return;
+    if (receiver.mode === "429" || receiver.mode === "500") {
+      const status = receiver.mode === "429" ? 429 : 500;
+      posts.push({ contentType, encoding, status });
+      res.writeHead(status, { "retry-after": "0" }).end();
+      return;
+    }
+    posts.push({ contentType, encoding, status: 200 });
+    if (contentType.includes("json")) {
+      const json = JSON.parse(body.toString("utf8")) as {
+        resourceSpans?: { resource?: { attributes?: KeyValue[] }; scopeSpans?: { spans?: Record<string, unknown>[] }[] }[];
+      };
+      for (const rs of json.resourceSpans ?? []) {
+        const resource = attrs(rs.resource?.attributes);
+        for (const ss of rs.scopeSpans ?? []) {
+          for (const s of ss.spans ?? []) {
+            spans.push({
+              traceId: String(s.traceId),
+              spanId: String(s.spanId),
+              parentSpanId: String(s.parentSpanId ?? ""),
+              traceState: String(s.traceState ?? ""),
+              name: String(s.name),
+              kind: Number(s.kind),
+              startNs: BigInt(String(s.startTimeUnixNano)),
+              endNs: BigInt(String(s.endTimeUnixNano)),
+              attributes: attrs(s.attributes as KeyValue[] | undefined),
+              events: ((s.events as { name: string; timeUnixNano: string }[] | undefined) ?? []).map((e) => ({
+                name: e.name,
+                timeNs: BigInt(e.timeUnixNano),
+              })),
+              status: (s.status as { code?: number; message?: string } | undefined) ?? {},
+              resource,
+            });
+          }
+        }
+      }
+    }
+    res.writeHead(200, { "content-type": "application/json" }).end("{}");
+    for (const waiter of waiters) if (waiter()) waiters.delete(waiter);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return Object.assign(receiver, { url: `http://127.0.0.1:${port}` });
+}
