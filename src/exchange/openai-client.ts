@@ -47,7 +47,7 @@ function passthrough(req: ChatCompletionRequest, route: ModelRoute): ExchangePla
 function toAnthropic(req: ChatCompletionRequest, route: ModelRoute, clientModel: string): ExchangePlan {
   return {
     upstreamBody: { ...openaiRequestToAnthropic(req, route.upstreamModel) },
-    response: (json) => anthropicResponseToOpenai(json as AnthropicMessage, clientModel),
+    response: (json) => anthropicResponseToOpenai(json as AnthropicMessage, clientModel, Math.floor(Date.now() / 1000)),
     stream: (): StreamCodec => {
       const translator = anthropicStreamToOpenai({
         clientModel,
