@@ -52,7 +52,7 @@ function serverTiming(traceparent: string, timings: CallTimings): string {
 }
 
 function waitUntil(c: HonoContext<AppEnv>, work: Promise<unknown>): void {
-  let ctx: ExecutionContext | undefined;
+  let ctx: { waitUntil(promise: Promise<unknown>): void } | undefined;
   try {
     ctx = c.executionCtx;
   } catch {

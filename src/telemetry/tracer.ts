@@ -103,7 +103,7 @@ export class GatewayTracer implements Tracer {
     const ctx = typeof b === "object" ? b : apiContext.active();
     const fn = (typeof a === "function" ? a : typeof b === "function" ? b : c) as F;
     const span = this.startSpan(name, options, ctx);
-    return apiContext.with(trace.setSpan(ctx, span), fn, undefined, span) as ReturnType<F>;
+    return apiContext.with(trace.setSpan(ctx, span), () => fn(span)) as ReturnType<F>;
   }
 }
 

@@ -1,5 +1,11 @@
 import type { TraceState as ApiTraceState } from "@opentelemetry/api";
-import { formatTracestate, getTracestateEntry, setTracestateEntry, type TraceState } from "./tracestate";
+import {
+  deleteTracestateEntry,
+  formatTracestate,
+  getTracestateEntry,
+  setTracestateEntry,
+  type TraceState,
+} from "./tracestate";
 
 /** The `@opentelemetry/api` TraceState view of tracegate's parsed tracestate (immutable; updates return a copy). */
 export class TraceStateValue implements ApiTraceState {
@@ -10,7 +16,7 @@ export class TraceStateValue implements ApiTraceState {
   }
 
   unset(key: string): ApiTraceState {
-    return new TraceStateValue(this.entries.filter(([k]) => k !== key));
+    return new TraceStateValue(deleteTracestateEntry(this.entries, key));
   }
 
   get(key: string): string | undefined {
