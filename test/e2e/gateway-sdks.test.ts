@@ -193,6 +193,25 @@ describe("OpenAI SDK", () => {
     expect(last.error?.code).toBe("upstream_error");
   });
 
+  it("aborts the upstream request when the client disconnects mid-stream", async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "openai/slow-stream", stream: true, messages: [{ role: "user", content: "hi" }] }),
+      signal: controller.signal,
+    });
+    const reader = res.body?.getReader();
+    const first = await reader?.read();
+    expect(new TextDecoder().decode(first?.value)).toContain('"0 "');
+    controller.abort();
+    const deadline = Date.now() + 5_000;
+    while (!provider.closedEarly.includes("slow-stream") && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(provider.closedEarly).toContain("slow-stream");
+  });
+
   it("lists configured models and aliases", async () => {
     const ids = [];
     for await (const m of openai.models.list()) ids.push(m.id);

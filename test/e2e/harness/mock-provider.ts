@@ -11,6 +11,8 @@ export interface ReceivedRequest {
 export interface MockProvider {
   readonly url: string;
   readonly received: ReceivedRequest[];
+  /** Models whose response the gateway closed before it was complete (client disconnects). */
+  readonly closedEarly: string[];
   close(): Promise<void>;
 }
 
@@ -24,6 +26,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export async function startMockProvider(opts: { chunkDelayMs?: number } = {}): Promise<MockProvider> {
   const received: ReceivedRequest[] = [];
+  const closedEarly: string[] = [];
   const delay = opts.chunkDelayMs ?? 20;
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -31,6 +34,9 @@ export async function startMockProvider(opts: { chunkDelayMs?: number } = {}): P
     const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Record<string, unknown>;
     received.push({ path: req.url ?? "", headers: req.headers, body });
     const model = String(body.model);
+    res.on("close", () => {
+      if (!res.writableFinished) closedEarly.push(model);
+    });
     if (model === "stall") return; // never answers: for timeouts
     if (model === "fail-500" || model === "fail-429") {
       const status = model === "fail-500" ? 500 : 429;
@@ -49,6 +55,7 @@ export async function startMockProvider(opts: { chunkDelayMs?: number } = {}): P
   return {
     url: `http://127.0.0.1:${port}`,
     received,
+    closedEarly,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -90,11 +97,14 @@ async function openai(body: Record<string, unknown>, res: ServerResponse, delay:
         { tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] },
         { tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] },
       ]
-    : [{ role: "assistant", content: "" }, { content: "Hello" }, { content: " from" }, { content: " openai mock" }];
+    : String(body.model) === "slow-stream"
+      ? Array.from({ length: 20 }, (_, i) => ({ content: `${i} ` }))
+      : [{ role: "assistant", content: "" }, { content: "Hello" }, { content: " from" }, { content: " openai mock" }];
   res.writeHead(200, { "content-type": "text/event-stream" });
   for (const [i, delta] of deltas.entries()) {
     res.write(`data: ${JSON.stringify(chunk(delta, null))}\n\n`);
-    await sleep(delay);
+    await sleep(String(body.model) === "slow-stream" ? 100 : delay);
+    if (res.destroyed) return;
     if (String(body.model) === "reset-mid-stream" && i === 1) {
       res.destroy();
       return;
