@@ -41,6 +41,8 @@ export function pipeStream(exchange: UpstreamExchange, codec: StreamCodec): Read
   };
 
   return new ReadableStream<Uint8Array>({
+    // A pull must enqueue or close: a pull that does neither is not called again (the read would hang), so
+    // upstream chunks that translate to nothing (a dropped usage chunk, `[DONE]`, a ping) loop to the next one.
     async pull(controller) {
       if (!reader) {
         controller.enqueue(encoder.encode(codec.end()));
@@ -48,36 +50,42 @@ export function pipeStream(exchange: UpstreamExchange, codec: StreamCodec): Read
         exchange.settle({ kind: "complete" });
         return;
       }
-      let chunk: ReadableStreamReadResult<Uint8Array>;
-      try {
-        chunk = await reader.read();
-      } catch {
-        const err = exchange.timedOut()
-          ? new GatewayError(504, "upstream_timeout", "provider stream timed out")
-          : new GatewayError(502, "upstream_error", "provider stream was interrupted");
-        failWith(controller, err);
-        return;
-      }
-      try {
-        if (chunk.done) {
-          let out = "";
-          for (const ev of parser.end()) out += handle(ev);
-          out += codec.end();
-          if (out) controller.enqueue(encoder.encode(out));
-          controller.close();
-          exchange.settle({ kind: "complete" });
+      for (;;) {
+        let chunk: ReadableStreamReadResult<Uint8Array>;
+        try {
+          chunk = await reader.read();
+        } catch {
+          const err = exchange.timedOut()
+            ? new GatewayError(504, "upstream_timeout", "provider stream timed out")
+            : new GatewayError(502, "upstream_error", "provider stream was interrupted");
+          failWith(controller, err);
           return;
         }
-        if (first) {
-          first = false;
-          exchange.onFirstChunk();
+        try {
+          if (chunk.done) {
+            let out = "";
+            for (const ev of parser.end()) out += handle(ev);
+            out += codec.end();
+            if (out) controller.enqueue(encoder.encode(out));
+            controller.close();
+            exchange.settle({ kind: "complete" });
+            return;
+          }
+          if (first) {
+            first = false;
+            exchange.onFirstChunk();
+          }
+          let out = "";
+          for (const ev of parser.push(chunk.value)) out += handle(ev);
+          if (out) {
+            controller.enqueue(encoder.encode(out));
+            return;
+          }
+        } catch (err) {
+          exchange.abort();
+          failWith(controller, asStreamError(err));
+          return;
         }
-        let out = "";
-        for (const ev of parser.push(chunk.value)) out += handle(ev);
-        if (out) controller.enqueue(encoder.encode(out));
-      } catch (err) {
-        exchange.abort();
-        failWith(controller, asStreamError(err));
       }
     },
     cancel() {
