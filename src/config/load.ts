@@ -1,0 +1,62 @@
+import { loadAll, YAMLException } from "js-yaml";
+import type { GatewayConfig } from "./types";
+import { validateConfig } from "./validate";
+
+export type ConfigResult =
+  | { ok: true; config: GatewayConfig; notices: string[] }
+  /** Each error is `"<path>: <message>"`, e.g. `model_providers[1].model: expected "provider/model"`. */
+  | { ok: false; errors: string[] };
+
+function yamlError(error: unknown): string {
+  if (error instanceof YAMLException) {
+    const where = error.mark ? ` at line ${error.mark.line + 1}` : "";
+    return `config: invalid YAML${where}: ${error.reason}`;
+  }
+  return `config: invalid YAML: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/** Parses YAML or JSON text (JSON is YAML) and validates it. */
+export function parseConfigText(text: string): ConfigResult {
+  let documents: unknown[];
+  try {
+    documents = loadAll(text);
+  } catch (error) {
+    return { ok: false, errors: [yamlError(error)] };
+  }
+  if (documents.length === 0) return { ok: false, errors: ["config: expected a mapping, but the config is empty"] };
+  if (documents.length > 1) {
+    return { ok: false, errors: [`config: expected one YAML document, found ${documents.length} (separated by ---)`] };
+  }
+  return validateConfig(documents[0]);
+}
+
+// The config text only changes with a deploy or a new GATEWAY_CONFIG value, and both start new isolates, so each
+// isolate parses and validates it once instead of on every request. Keyed by the text itself; a few entries cover
+// tests and `wrangler dev` reloads that swap configs inside one isolate. Bounded so a stream of distinct texts
+// cannot grow memory: past the limit the least recently used entry goes (a Map iterates in insertion order).
+const CACHE_LIMIT = 8;
+const cache = new Map<string, ConfigResult>();
+
+/**
+ * The config in effect: `override` (the GATEWAY_CONFIG binding) when it is a non-empty string, else the bundled text.
+ * The same text returns the same result object, so per-config indexes (WeakMap-keyed) are built once too.
+ */
+export function loadConfig(bundledText: string, override: string | undefined): ConfigResult {
+  const text = typeof override === "string" && override.trim() !== "" ? override : bundledText;
+  const hit = cache.get(text);
+  if (hit) {
+    cache.delete(text);
+    cache.set(text, hit);
+    return hit;
+  }
+  const result = parseConfigText(text);
+  if (result.ok && result.notices.length > 0) {
+    console.warn(`tracegate config notices:\n  ${result.notices.join("\n  ")}`);
+  }
+  cache.set(text, result);
+  if (cache.size > CACHE_LIMIT) {
+    const oldest = cache.keys().next();
+    if (!oldest.done) cache.delete(oldest.value);
+  }
+  return result;
+}
