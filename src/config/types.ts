@@ -18,6 +18,8 @@ export interface ProviderConfig {
   readonly isDefault: boolean;
   /** False stops sending `traceparent`/`tracestate` to this provider. */
   readonly propagateTraceContext: boolean;
+  /** Limit for a whole call, headers and body (`timeout_ms`); undefined = the default (10 minutes). */
+  readonly timeoutMs: number | undefined;
   /** `gen_ai.provider.name` for spans. */
   readonly otelName: string;
 }

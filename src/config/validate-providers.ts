@@ -3,6 +3,7 @@ import {
   checkKeys,
   kindOf,
   expectBoolean,
+  expectPositiveInteger,
   expectHeaders,
   expectHttpUrl,
   expectList,
@@ -24,6 +25,7 @@ const PROVIDER_KEYS = [
   "headers",
   "passthrough_auth",
   "propagate_trace_context",
+  "timeout_ms",
 ] as const;
 
 /**
@@ -142,6 +144,8 @@ function validateEntry(raw: unknown, path: string, issues: Issues): EntrySummary
   const isDefault = flag("default", false);
   const passthroughAuth = flag("passthrough_auth", false);
   const propagateTraceContext = flag("propagate_trace_context", true);
+  const timeoutMs =
+    entry.timeout_ms === undefined ? undefined : expectPositiveInteger(entry.timeout_ms, at("timeout_ms"), issues);
   const headers = entry.headers === undefined ? {} : expectHeaders(entry.headers, at("headers"), issues);
   const url = entry.base_url === undefined ? undefined : expectHttpUrl(entry.base_url, at("base_url"), issues);
   const explicitInterface =
@@ -178,6 +182,7 @@ function validateEntry(raw: unknown, path: string, issues: Issues): EntrySummary
       passthroughAuth,
       isDefault,
       propagateTraceContext,
+      timeoutMs,
       otelName: known?.otelName ?? parsed.provider,
     },
   };

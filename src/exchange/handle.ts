@@ -52,7 +52,7 @@ export async function handleModelCall<Req>(c: Context<AppEnv>, codec: ClientCode
     headers: upstreamHeaders(provider, codec.format, c.req.raw.headers, c.env, streaming),
     body: JSON.stringify(plan.upstreamBody),
     clientSignal: c.req.raw.signal,
-    timeoutMs: DEFAULT_UPSTREAM_TIMEOUT_MS,
+    timeoutMs: provider.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
     send: KNOWN_PROVIDERS[provider.provider]?.serve ?? networkFetch,
     trace,
     call: {

@@ -21,6 +21,7 @@ beforeAll(async () => {
       { model: "anthropic/claude-test", access_key: "$ANTHROPIC_KEY", base_url: provider.url },
       { model: "anthropic/*", access_key: "$ANTHROPIC_KEY", base_url: provider.url },
       { model: "dead/model", provider_interface: "openai", base_url: `http://127.0.0.1:${deadPort}` },
+      { model: "slow/stall", provider_interface: "openai", base_url: provider.url, timeout_ms: 300 },
       { model: "mock/echo", default: true },
     ],
     model_aliases: { fast: { target: "anthropic/claude-test" } },
@@ -177,6 +178,18 @@ describe("OpenAI SDK", () => {
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe("upstream_unreachable");
     expect(JSON.stringify(body)).not.toContain("secret");
+  });
+
+  it("answers 504 when the provider does not answer within timeout_ms", async () => {
+    const started = Date.now();
+    const res = await fetch(`${gateway.url}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "slow/stall", max_tokens: 5, messages: [{ role: "user", content: "hi" }] }),
+    });
+    expect(res.status).toBe(504);
+    expect(await res.json()).toMatchObject({ type: "error", error: { type: "timeout_error" } });
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it("ends a stream interrupted upstream with a well-formed error event", async () => {

@@ -39,6 +39,7 @@ describe("validateConfig: a valid config", () => {
           headers: { "x-team": "search" },
           passthrough_auth: true,
           propagate_trace_context: false,
+          timeout_ms: 30000,
         },
       ]),
     );
@@ -55,6 +56,7 @@ describe("validateConfig: a valid config", () => {
         passthroughAuth: false,
         isDefault: true,
         propagateTraceContext: true,
+        timeoutMs: undefined,
         otelName: "openai",
       },
       {
@@ -68,6 +70,7 @@ describe("validateConfig: a valid config", () => {
         passthroughAuth: true,
         isDefault: false,
         propagateTraceContext: false,
+        timeoutMs: 30000,
         otelName: "local",
       },
     ]);
@@ -254,6 +257,7 @@ describe("model_providers mistakes", () => {
             default: "yes",
             passthrough_auth: 1,
             propagate_trace_context: null,
+            timeout_ms: -5,
             name: "",
             access_key: 42,
             headers: { "x-team": 7, "bad header": "v", "x-ok": "a\r\nb" },
@@ -267,6 +271,7 @@ describe("model_providers mistakes", () => {
       "model_providers[0].default: expected true or false, got a string",
       "model_providers[0].passthrough_auth: expected true or false, got a number",
       "model_providers[0].propagate_trace_context: expected true or false, got nothing",
+      "model_providers[0].timeout_ms: expected a positive integer, got -5",
       "model_providers[0].headers.x-team: expected a string, got a number",
       'model_providers[0].headers["bad header"]: invalid HTTP header name',
       "model_providers[0].headers.x-ok: header value must not contain line breaks",

@@ -15,6 +15,7 @@ function provider(model: string, extra: Partial<ProviderConfig> = {}): ProviderC
     passthroughAuth: false,
     isDefault: false,
     propagateTraceContext: true,
+    timeoutMs: undefined,
     otelName: "openai",
     ...extra,
   };
