@@ -38,6 +38,7 @@ beforeAll(async () => {
     startWranglerDev({
       GATEWAY_CONFIG: config({
         random_sampling: 100,
+        capture_content: true,
         exporters,
         span_attributes: { header_prefixes: ["x-app-"], static: { "deployment.environment": "e2e" } },
       }),
@@ -159,7 +160,16 @@ describe("a streamed call with the caller's traceparent", () => {
     expect((chunkTimes.at(-1) ?? 0) - requestStart).toBeGreaterThanOrEqual(4 * CHUNK_DELAY_MS - 5);
   });
 
-  it("never records a key", () => {
+  it("captures content when asked (capture_content: true)", () => {
+    const call = spans.find((s) => s.kind === CLIENT);
+    expect(JSON.parse(String(call?.attributes["gen_ai.input.messages"]))).toEqual([
+      { role: "user", parts: [{ type: "text", content: "hi" }] },
+    ]);
+    const output = JSON.parse(String(call?.attributes["gen_ai.output.messages"])) as { parts: { content: string }[] }[];
+    expect(output[0]?.parts[0]?.content).toBe("Hello from openai mock");
+  });
+
+  it("never records a key, even with content capture on", () => {
     const text = JSON.stringify(spans, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
     expect(text).not.toContain("sk-openai-e2e-secret");
     expect(text).not.toContain("client-key");
