@@ -110,7 +110,7 @@ describe("tracegate config blocks", () => {
     // A tracing-only snippet is shown without providers; any valid provider list completes it.
     if (config.model_providers === undefined) config.model_providers = [{ model: "mock/echo" }];
     const result = validateConfig(config);
-    expect(result.ok ? [] : result.errors).toEqual([]);
+    expect(result.ok ? "" : result.errors.join("; ")).toBe("");
     // No notices either: nothing in the doc is silently ignored (e.g. a misplaced or Plano-only key).
     expect(result.ok && result.notices).toEqual([]);
   });
