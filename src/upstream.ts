@@ -35,8 +35,8 @@ export interface UpstreamExchange {
   observe(event: unknown): void;
   /** Aborts the upstream request (client gone, or the gateway stopped reading). */
   abort(): void;
-  /** True once the timeout fired: a body read error is then a timeout, not a reset. */
-  readonly timedOut: () => boolean;
+  /** The error for a failed body read: 504 once the timeout fired, else 502 (the provider reset). */
+  bodyError(): GatewayError;
 }
 
 function hostOf(url: string): string {
@@ -107,6 +107,9 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamExchan
     onFirstChunk: () => call.firstChunk(),
     observe: (event) => call.event(event),
     abort: () => controller.abort(),
-    timedOut: () => timedOut,
+    bodyError: () =>
+      timedOut
+        ? new GatewayError(504, "upstream_timeout", `provider ${hostOf(req.url)} timed out after ${req.timeoutMs} ms`)
+        : new GatewayError(502, "upstream_error", "provider response was interrupted"),
   };
 }

@@ -72,9 +72,7 @@ export async function handleModelCall<Req>(c: Context<AppEnv>, codec: ClientCode
   try {
     text = await upstream.text();
   } catch {
-    const err = exchange.timedOut()
-      ? new GatewayError(504, "upstream_timeout", "provider response timed out")
-      : new GatewayError(502, "upstream_error", "provider response was interrupted");
+    const err = exchange.bodyError();
     exchange.settle({ kind: "error", error: err });
     throw err;
   }

@@ -55,10 +55,7 @@ export function pipeStream(exchange: UpstreamExchange, codec: StreamCodec): Read
         try {
           chunk = await reader.read();
         } catch {
-          const err = exchange.timedOut()
-            ? new GatewayError(504, "upstream_timeout", "provider stream timed out")
-            : new GatewayError(502, "upstream_error", "provider stream was interrupted");
-          failWith(controller, err);
+          failWith(controller, exchange.bodyError());
           return;
         }
         try {
