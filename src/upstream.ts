@@ -63,24 +63,33 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamExchan
   for (const [name, value] of Object.entries(call.headers)) req.headers.set(name, value);
   const controller = new AbortController();
   let timedOut = false;
-  const onClientAbort = () => controller.abort();
-  if (req.clientSignal.aborted) controller.abort();
-  req.clientSignal.addEventListener("abort", onClientAbort);
+  let status = 0;
+  let ended = false;
+  // The call ends exactly once: body consumed, failed, timed out, or the client went away.
+  const finish = (outcome: CallOutcome, json?: unknown) => {
+    if (ended) return;
+    ended = true;
+    clearTimeout(timer);
+    req.clientSignal.removeEventListener("abort", onClientAbort);
+    call.end(outcome, json);
+  };
+  // A client that disconnects may never cancel the response stream, so its abort ends the call here too.
+  const onClientAbort = () => {
+    controller.abort();
+    finish({ kind: "cancelled" });
+  };
   const timer = setTimeout(() => {
     timedOut = true;
     controller.abort();
   }, req.timeoutMs);
-  const release = () => {
-    clearTimeout(timer);
-    req.clientSignal.removeEventListener("abort", onClientAbort);
-  };
+  if (req.clientSignal.aborted) onClientAbort();
+  else req.clientSignal.addEventListener("abort", onClientAbort);
   let response: Response;
   try {
     response = await req.send(
       new Request(req.url, { method: "POST", headers: req.headers, body: req.body, signal: controller.signal }),
     );
   } catch (err) {
-    release();
     const host = hostOf(req.url);
     let error: GatewayError;
     if (timedOut) {
@@ -91,19 +100,14 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamExchan
       const reason = err instanceof Error ? err.message : String(err);
       error = new GatewayError(502, "upstream_unreachable", `provider ${host} could not be reached: ${reason}`);
     }
-    call.end({ kind: "error", error });
+    finish({ kind: "error", error });
     throw error;
   }
-  call.responded(response.status);
-  let settled = false;
+  status = response.status;
+  call.responded(status);
   return {
     response,
-    settle(outcome) {
-      if (settled) return;
-      settled = true;
-      release();
-      call.end(callOutcome(outcome, response.status), outcome.kind === "complete" ? outcome.json : undefined);
-    },
+    settle: (outcome) => finish(callOutcome(outcome, status), outcome.kind === "complete" ? outcome.json : undefined),
     onFirstChunk: () => call.firstChunk(),
     observe: (event) => call.event(event),
     abort: () => controller.abort(),

@@ -27,10 +27,10 @@ function compute(config: GatewayConfig, env: Env): TracingSettings | undefined {
   const configured: SamplerConfig | undefined = tracing
     ? { percentage: tracing.randomSampling, trustIncoming: tracing.trustIncomingSampling }
     : undefined;
-  const samplerName = str(env.OTEL_TRACES_SAMPLER);
-  const sampler = samplerFromEnv(samplerName, str(env.OTEL_TRACES_SAMPLER_ARG), configured);
-  // `random_sampling` absent or 0 means tracing off, unless a standard sampler variable asks for something.
-  if (!sampler || (sampler.percentage === 0 && samplerName === undefined)) return undefined;
+  const sampler = samplerFromEnv(str(env.OTEL_TRACES_SAMPLER), str(env.OTEL_TRACES_SAMPLER_ARG), configured);
+  // `random_sampling` absent or 0 means tracing off, unless a valid standard sampler variable took over
+  // (samplerFromEnv returns the configured object itself when the variables are absent or invalid).
+  if (!sampler || (sampler.percentage === 0 && sampler === configured)) return undefined;
   return {
     sampler,
     captureContent:

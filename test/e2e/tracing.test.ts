@@ -21,6 +21,7 @@ function config(tracing: Record<string, unknown> | undefined) {
   return JSON.stringify({
     model_providers: [
       { model: "openai/gpt-test", access_key: "$OPENAI_KEY", base_url: provider.url },
+      { model: "openai/*", access_key: "$OPENAI_KEY", base_url: provider.url },
       { model: "anthropic/claude-test", access_key: "$ANTHROPIC_KEY", base_url: provider.url },
       { model: "quiet/gpt-test", provider_interface: "openai", base_url: provider.url, propagate_trace_context: false },
     ],
@@ -198,6 +199,28 @@ describe("response headers", () => {
       "gen_ai.usage.cache_read.input_tokens": 3,
       "gen_ai.response.finish_reasons": ["end_turn"],
     });
+  });
+});
+
+describe("a stream the client abandons", () => {
+  it("ends the CLIENT span as cancelled, with an error status", async () => {
+    const traceId = "5af7651916cd43dd8448eb211c80319c";
+    const controller = new AbortController();
+    const res = await fetch(`${full.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", traceparent: `00-${traceId}-${parentId}-01`, origin: "http://127.0.0.1:1" },
+      body: JSON.stringify({ model: "openai/slow-stream", stream: true, messages: [{ role: "user", content: "hi" }] }),
+      signal: controller.signal,
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("access-control-expose-headers")).toContain("traceresponse");
+    await res.body?.getReader().read();
+    controller.abort();
+    const spans = await spansFor(traceId, 2);
+    const call = spans.find((s) => s.kind === CLIENT);
+    expect(call?.attributes["error.type"]).toBe("cancelled");
+    expect(call?.status.code).toBe(2);
+    expect(spans.find((s) => s.kind === SERVER)?.endNs).toBeGreaterThanOrEqual(call?.endNs ?? 0n);
   });
 });
 
