@@ -1,7 +1,21 @@
 import { GatewayError } from "./errors";
 
+/** Deeper JSON than this is refused: no API body needs it, and recursive code downstream must not overflow. */
+const MAX_JSON_DEPTH = 64;
+
+const JSON_MEDIA_TYPE = /^(application\/(?:[\w.+-]+\+)?json|text\/plain)\s*(?:;|$)/i;
+
+/** Bodies must be JSON; a missing content type is accepted (curl without -H), any other is 415. */
+function checkContentType(req: Request): void {
+  const type = req.headers.get("content-type");
+  if (type !== null && type.trim() !== "" && !JSON_MEDIA_TYPE.test(type.trim())) {
+    throw new GatewayError(415, "unsupported_media_type", `content-type must be application/json, got "${type.slice(0, 100)}"`);
+  }
+}
+
 /** Reads a request body as UTF-8 text, refusing (413) once it exceeds `limit` bytes without buffering more. */
 export async function readBodyText(req: Request, limit: number): Promise<string> {
+  checkContentType(req);
   const declared = Number(req.headers.get("content-length") ?? "NaN");
   if (declared > limit) throw tooLarge(limit);
   if (!req.body) return "";
@@ -31,13 +45,34 @@ export async function readBodyText(req: Request, limit: number): Promise<string>
   }
 }
 
-/** Parses a JSON body; invalid JSON is a 400. */
+/** Parses a JSON body; invalid or too deeply nested JSON is a 400. */
 export function parseJson(text: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new GatewayError(400, "invalid_request", "request body is not valid JSON");
   }
+  if (depthOf(value) > MAX_JSON_DEPTH) {
+    throw new GatewayError(400, "invalid_request", `request body nests deeper than ${MAX_JSON_DEPTH} levels`);
+  }
+  return value;
+}
+
+/** Nesting depth, measured without recursion (the value may be deeper than the stack). */
+function depthOf(root: unknown): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[root, 1]];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [value, depth] = item;
+    if (typeof value !== "object" || value === null) continue;
+    if (depth > max) max = depth;
+    if (max > MAX_JSON_DEPTH) return max;
+    for (const child of Array.isArray(value) ? value : Object.values(value)) {
+      if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return max;
 }
 
 /** Parses a JSON object body; arrays, scalars and invalid JSON are 400s. */

@@ -62,6 +62,9 @@ export const anthropicClient: ClientCodec<MessagesRequest> = {
     requireInteger(body, "max_tokens");
     requireMessages(body);
     optionalType(body, "stream", "boolean");
+    if (body.system !== undefined && typeof body.system !== "string" && !Array.isArray(body.system)) {
+      throw new GatewayError(400, "invalid_request", "system: expected a string or an array of text blocks", "system");
+    }
     return body as unknown as MessagesRequest;
   },
   plan(req, route, clientModel) {

@@ -35,7 +35,10 @@ export async function handleModelCall<Req>(c: Context<AppEnv>, codec: ClientCode
     plan = codec.plan(req, route, clientModel);
   } catch (err) {
     if (err instanceof TranslationError) throw new GatewayError(400, "invalid_request", err.message, err.param);
-    throw err;
+    if (err instanceof GatewayError) throw err;
+    // Planning is a pure function of the client's body: anything else it trips on is an ill-typed field.
+    const target = route.provider.interface === "anthropic" ? "the Anthropic" : "the OpenAI";
+    throw new GatewayError(400, "invalid_request", `request could not be translated to ${target} API: a field has the wrong type`);
   }
   const streaming = body.stream === true;
   const { provider } = route;
