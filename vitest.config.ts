@@ -1,8 +1,9 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
-// Two projects: `worker` runs inside workerd (the real runtime), `e2e` runs on Node and
-// drives `wrangler dev` with the official SDKs against mock servers on loopback.
+// Three projects: `worker` runs inside workerd (the real runtime), `e2e` runs on Node and
+// drives `wrangler dev` with the official SDKs against mock servers on loopback, `viewer` runs on Node and tests
+// the local trace viewer (receiver, CLI, `npm start`, pages in headless Chromium).
 export default defineConfig({
   test: {
     projects: [
@@ -18,6 +19,15 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 90_000,
           fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: "viewer",
+          include: ["test/viewer/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 30_000,
+          hookTimeout: 90_000,
         },
       },
     ],
