@@ -1,5 +1,22 @@
 import type { ProviderInterface } from "../providers/known";
 
+/** `retry:` of a provider entry: how often, on which statuses, how long to wait between attempts. */
+export interface RetryPolicy {
+  /** Total attempts including the first (1 = no retry). */
+  readonly attempts: number;
+  readonly onStatus: readonly number[];
+  /** Base of the exponential backoff; a provider's `Retry-After` wins, capped at `maxDelayMs`. */
+  readonly backoffMs: number;
+  readonly maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  attempts: 1,
+  onStatus: [429, 500, 502, 503, 504],
+  backoffMs: 250,
+  maxDelayMs: 10_000,
+};
+
 /** One validated `model_providers[]` entry. */
 export interface ProviderConfig {
   /** `name` from the config, else the `model` string. */
@@ -18,6 +35,7 @@ export interface ProviderConfig {
   readonly isDefault: boolean;
   /** False stops sending `traceparent`/`tracestate` to this provider. */
   readonly propagateTraceContext: boolean;
+  readonly retry: RetryPolicy;
   /** Limit for a whole call, headers and body (`timeout_ms`); undefined = the default (10 minutes). */
   readonly timeoutMs: number | undefined;
   /** `gen_ai.provider.name` for spans. */
@@ -42,8 +60,8 @@ export interface TracingConfig {
 
 export interface GatewayConfig {
   readonly providers: readonly ProviderConfig[];
-  /** alias -> target model string (`openai/gpt-4o` or a provider `name`). */
-  readonly aliases: Readonly<Record<string, string>>;
+  /** alias -> target models (`openai/gpt-4o` or a provider `name`), tried in order when one fails. */
+  readonly aliases: Readonly<Record<string, readonly string[]>>;
   /** Undefined when the config has no `tracing:` key. */
   readonly tracing: TracingConfig | undefined;
   /** Request body limit in bytes (`limits.max_body_bytes`, default 1 MiB). */

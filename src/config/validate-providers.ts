@@ -13,7 +13,7 @@ import {
   type Issues,
 } from "./check";
 import { isMalformedReference } from "./secrets";
-import type { ProviderConfig } from "./types";
+import { DEFAULT_RETRY, type ProviderConfig, type RetryPolicy } from "./types";
 
 const PROVIDER_KEYS = [
   "model",
@@ -26,7 +26,28 @@ const PROVIDER_KEYS = [
   "passthrough_auth",
   "propagate_trace_context",
   "timeout_ms",
+  "retry",
 ] as const;
+
+const RETRY_KEYS = ["attempts", "on_status", "backoff_ms", "max_delay_ms"];
+
+function validateRetry(value: unknown, path: string, issues: Issues): RetryPolicy | undefined {
+  const map = expectMapping(value, path, issues);
+  if (!map) return undefined;
+  checkKeys(map, path, { known: RETRY_KEYS }, issues);
+  const int = (key: string, fallback: number) =>
+    map[key] === undefined ? fallback : (expectPositiveInteger(map[key], `${path}.${key}`, issues) ?? fallback);
+  const attempts = int("attempts", DEFAULT_RETRY.attempts);
+  if (attempts > 10) fail(issues, `${path}.attempts`, "at most 10");
+  let onStatus = DEFAULT_RETRY.onStatus;
+  if (map.on_status !== undefined) {
+    const list = expectList(map.on_status, `${path}.on_status`, issues);
+    const valid = list?.every((s) => typeof s === "number" && Number.isInteger(s) && s >= 400 && s <= 599);
+    if (list && !valid) fail(issues, `${path}.on_status`, "expected a list of HTTP statuses from 400 to 599");
+    else if (list) onStatus = list as number[];
+  }
+  return { attempts, onStatus, backoffMs: int("backoff_ms", DEFAULT_RETRY.backoffMs), maxDelayMs: int("max_delay_ms", DEFAULT_RETRY.maxDelayMs) };
+}
 
 /**
  * Plano per-provider keys that configure Envoy clusters, Plano's router or its retries; none applies to a Worker
@@ -144,6 +165,7 @@ function validateEntry(raw: unknown, path: string, issues: Issues): EntrySummary
   const isDefault = flag("default", false);
   const passthroughAuth = flag("passthrough_auth", false);
   const propagateTraceContext = flag("propagate_trace_context", true);
+  const retry = entry.retry === undefined ? DEFAULT_RETRY : (validateRetry(entry.retry, at("retry"), issues) ?? DEFAULT_RETRY);
   const timeoutMs =
     entry.timeout_ms === undefined ? undefined : expectPositiveInteger(entry.timeout_ms, at("timeout_ms"), issues);
   const headers = entry.headers === undefined ? {} : expectHeaders(entry.headers, at("headers"), issues);
@@ -182,6 +204,7 @@ function validateEntry(raw: unknown, path: string, issues: Issues): EntrySummary
       passthroughAuth,
       isDefault,
       propagateTraceContext,
+      retry,
       timeoutMs,
       otelName: known?.otelName ?? parsed.provider,
     },

@@ -41,7 +41,7 @@ const PLANO_TOP_KEYS = [
   "error_target",
 ];
 
-const ALIAS_KEYS = ["target"];
+const ALIAS_KEYS = ["target", "targets"];
 const LIMIT_KEYS = ["max_body_bytes"];
 
 /** An alias target must resolve the way a request's `model` would: exact/name, unambiguous bare name, wildcard. */
@@ -60,9 +60,34 @@ function checkAliasTarget(target: string, catalog: ModelCatalog, path: string, i
   return false;
 }
 
-function validateAliases(value: unknown, catalog: ModelCatalog, issues: Issues): Record<string, string> {
+/** `target: model` or `targets: [a, b, c]` (tried in order when one fails): the list of models an alias names. */
+function aliasTargets(spec: Record<string, unknown>, path: string, catalog: ModelCatalog, issues: Issues): string[] {
+  if (spec.target !== undefined && spec.targets !== undefined) {
+    fail(issues, path, 'write either "target" or "targets", not both');
+    return [];
+  }
+  if (spec.target === undefined && spec.targets === undefined) {
+    fail(issues, `${path}.target`, 'required, e.g. target: "openai/gpt-4o" (or targets: [a, b] for fallbacks)');
+    return [];
+  }
+  const single = spec.targets === undefined;
+  const list: unknown[] = single ? [spec.target] : Array.isArray(spec.targets) ? spec.targets : [];
+  if (!single && (!Array.isArray(spec.targets) || spec.targets.length === 0)) {
+    fail(issues, `${path}.targets`, "expected a non-empty list of models");
+    return [];
+  }
+  const targets: string[] = [];
+  list.forEach((target, i) => {
+    const at = single ? `${path}.target` : `${path}.targets[${i}]`;
+    if (typeof target !== "string" || target.trim() === "") fail(issues, at, "expected a model name");
+    else if (checkAliasTarget(target, catalog, at, issues)) targets.push(target);
+  });
+  return targets.length === list.length ? targets : [];
+}
+
+function validateAliases(value: unknown, catalog: ModelCatalog, issues: Issues): Record<string, readonly string[]> {
   // Null prototype: a request for model "constructor" must not find Object.prototype.constructor.
-  const aliases: Record<string, string> = Object.create(null) as Record<string, string>;
+  const aliases = Object.create(null) as Record<string, readonly string[]>;
   const map = expectMapping(value, "model_aliases", issues);
   if (!map) return aliases;
   for (const [alias, entry] of Object.entries(map)) {
@@ -70,10 +95,8 @@ function validateAliases(value: unknown, catalog: ModelCatalog, issues: Issues):
     const spec = expectMapping(entry, path, issues);
     if (!spec) continue;
     checkKeys(spec, path, { known: ALIAS_KEYS }, issues);
-    const target = spec.target;
-    if (target === undefined) fail(issues, `${path}.target`, 'required, e.g. target: "openai/gpt-4o"');
-    else if (typeof target !== "string" || target.trim() === "") fail(issues, `${path}.target`, "expected a model name");
-    else if (checkAliasTarget(target, catalog, `${path}.target`, issues)) aliases[alias] = target;
+    const targets = aliasTargets(spec, path, catalog, issues);
+    if (targets.length > 0) aliases[alias] = targets;
   }
   return aliases;
 }
@@ -116,7 +139,7 @@ export function validateConfig(raw: unknown): ConfigResult {
 
   const aliases = given("model_aliases")
     ? validateAliases(raw.model_aliases, catalog, issues)
-    : (Object.create(null) as Record<string, string>);
+    : (Object.create(null) as Record<string, readonly string[]>);
   const tracing = given("tracing") ? validateTracing(raw.tracing, issues) : undefined;
   const maxBodyBytes = given("limits") ? validateLimits(raw.limits, issues) : DEFAULT_MAX_BODY_BYTES;
 

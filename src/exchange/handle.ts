@@ -1,38 +1,16 @@
 import type { Context } from "hono";
 import { parseJsonObject, readBodyText } from "../body";
+import type { RetryPolicy } from "../config/types";
 import type { AppEnv } from "../env";
 import { GatewayError } from "../errors";
-import { ADAPTERS } from "../providers/adapters";
-import { KNOWN_PROVIDERS } from "../providers/known";
-import { listModels, resolveModel } from "../providers/resolve";
-import { pipeStream } from "../streaming/pipe";
+import { listModels, resolveRoutes, type ModelRoute } from "../providers/resolve";
 import { TranslationError } from "../translate/request";
-import { inputContentAttributes } from "../telemetry/genai-content";
-import { requestAttributes } from "../telemetry/genai-request";
-import { responseTap } from "../telemetry/genai-response";
-import { callUpstream, DEFAULT_UPSTREAM_TIMEOUT_MS, type Fetcher } from "../upstream";
-import type { ClientCodec } from "./types";
-import { upstreamErrorResponse } from "./upstream-error";
-import { upstreamHeaders } from "./upstream-headers";
+import { attemptCall, type RetryableFailure } from "./attempt";
+import type { ClientCodec, ExchangePlan } from "./types";
 
-const networkFetch: Fetcher = (request) => fetch(request);
-
-const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
-
-/** One model call, whatever the client's API: read, validate, resolve, call the provider, answer. */
-export async function handleModelCall<Req>(c: Context<AppEnv>, codec: ClientCodec<Req>): Promise<Response> {
-  const config = c.get("config");
-  const body = parseJsonObject(await readBodyText(c.req.raw, config.maxBodyBytes));
-  const req = codec.validate(body);
-  const clientModel = String(body.model);
-  const route = resolveModel(config, clientModel);
-  if (!route) {
-    const available = listModels(config).map((m) => m.id).join(", ");
-    throw new GatewayError(404, "not_found", `model "${clientModel}" is not configured; available: ${available}`, "model");
-  }
-  let plan;
+function planFor<Req>(codec: ClientCodec<Req>, req: Req, route: ModelRoute, clientModel: string): ExchangePlan {
   try {
-    plan = codec.plan(req, route, clientModel);
+    return codec.plan(req, route, clientModel);
   } catch (err) {
     if (err instanceof TranslationError) throw new GatewayError(400, "invalid_request", err.message, err.param);
     if (err instanceof GatewayError) throw err;
@@ -40,59 +18,53 @@ export async function handleModelCall<Req>(c: Context<AppEnv>, codec: ClientCode
     const target = route.provider.interface === "anthropic" ? "the Anthropic" : "the OpenAI";
     throw new GatewayError(400, "invalid_request", `request could not be translated to ${target} API: a field has the wrong type`);
   }
+}
+
+/** Exponential backoff from the policy's base, or the provider's Retry-After; both capped. */
+function delayBefore(retry: number, policy: RetryPolicy, retryAfter: number | undefined): number {
+  return Math.min(retryAfter ?? policy.backoffMs * 2 ** (retry - 1), policy.maxDelayMs);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}
+
+/**
+ * One model call, whatever the client's API: read, validate, resolve, then try the provider — retrying per its
+ * `retry` policy, then falling back to the alias's next target — until one answers. Every attempt is its own
+ * CLIENT span; nothing reaches the client before an attempt has answered, so retries never duplicate output.
+ */
+export async function handleModelCall<Req>(c: Context<AppEnv>, codec: ClientCodec<Req>): Promise<Response> {
+  const config = c.get("config");
+  const body = parseJsonObject(await readBodyText(c.req.raw, config.maxBodyBytes));
+  const req = codec.validate(body);
+  const clientModel = String(body.model);
+  const routes = resolveRoutes(config, clientModel);
+  if (routes.length === 0) {
+    const available = listModels(config).map((m) => m.id).join(", ");
+    throw new GatewayError(404, "not_found", `model "${clientModel}" is not configured; available: ${available}`, "model");
+  }
   const streaming = body.stream === true;
-  const { provider } = route;
-  const url = provider.baseUrl + ADAPTERS[provider.interface].path;
-  const trace = c.get("trace");
-  const attributes = requestAttributes(provider.interface, plan.upstreamBody, {
-    providerName: provider.otelName,
-    url,
-    streaming,
-  });
-  if (trace.captureContent) Object.assign(attributes, inputContentAttributes(provider.interface, plan.upstreamBody));
-  const exchange = await callUpstream({
-    url,
-    headers: upstreamHeaders(provider, codec.format, c.req.raw.headers, c.env, streaming),
-    body: JSON.stringify(plan.upstreamBody),
-    clientSignal: c.req.raw.signal,
-    timeoutMs: provider.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
-    send: KNOWN_PROVIDERS[provider.provider]?.serve ?? networkFetch,
-    trace,
-    call: {
-      name: `chat ${route.upstreamModel}`,
-      attributes,
-      propagate: provider.propagateTraceContext,
-      observer: responseTap(provider.interface, { captureContent: trace.captureContent }),
-    },
-  });
-  const upstream = exchange.response;
-  const headers = { "x-tracegate-model": route.resolvedModel };
-  const contentType = upstream.headers.get("content-type");
-  if (upstream.ok && streaming && contentType?.includes("text/event-stream")) {
-    return new Response(pipeStream(exchange, plan.stream()), { headers: { ...SSE_HEADERS, ...headers } });
+  const signal = c.req.raw.signal;
+  let failure: RetryableFailure | undefined;
+  let attempt = 0;
+  for (const route of routes) {
+    const plan = planFor(codec, req, route, clientModel);
+    const policy = route.provider.retry;
+    for (let retry = 0; retry < policy.attempts; retry++) {
+      if (retry > 0) await sleep(delayBefore(retry, policy, failure?.retryAfterMs), signal);
+      if (signal.aborted) throw new GatewayError(499, "upstream_error", "client closed the request");
+      const result = await attemptCall(c, codec, { route, plan, streaming, attempt: ++attempt });
+      if (result.kind === "answer") return result.response;
+      failure = result;
+    }
   }
-  let text: string;
-  try {
-    text = await upstream.text();
-  } catch {
-    const err = exchange.bodyError();
-    exchange.settle({ kind: "error", error: err });
-    throw err;
-  }
-  if (!upstream.ok) {
-    exchange.settle({ kind: "complete" });
-    const res = upstreamErrorResponse(codec.format, route.provider.interface, upstream.status, text, contentType);
-    res.headers.set("x-tracegate-model", route.resolvedModel);
-    return res;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    const err = new GatewayError(502, "upstream_error", "provider returned a response that is not JSON");
-    exchange.settle({ kind: "error", error: err });
-    throw err;
-  }
-  exchange.settle({ kind: "complete", json });
-  return Response.json(plan.response(json), { headers });
+  if (!failure) throw new GatewayError(500, "internal_error", "no provider attempt was made");
+  return failure.answer();
 }

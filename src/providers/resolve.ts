@@ -62,20 +62,28 @@ function resolveDirect(index: ModelIndex, requested: string): ModelRoute | undef
   return undefined;
 }
 
-/** Resolution order: exact model, alias, `provider/*` wildcard, then the `default: true` provider. */
-export function resolveModel(config: GatewayConfig, requested: string): ModelRoute | undefined {
+/**
+ * Where a requested model goes, in the order to try: the exact model, else an alias's targets (several when the
+ * alias lists fallbacks), else a `provider/*` wildcard, else the `default: true` provider. Empty when unknown.
+ */
+export function resolveRoutes(config: GatewayConfig, requested: string): ModelRoute[] {
   const index = indexOf(config);
   const direct = resolveDirect(index, requested);
-  if (direct) return direct;
-  const target = config.aliases[requested];
-  if (target !== undefined) {
-    const aliased = resolveDirect(index, target);
-    if (aliased) return aliased;
+  if (direct) return [direct];
+  const targets = config.aliases[requested];
+  if (targets !== undefined) {
+    const routes = targets.map((t) => resolveDirect(index, t)).filter((r): r is ModelRoute => r !== undefined);
+    if (routes.length > 0) return routes;
   }
   const fallback = index.fallback;
-  if (!fallback) return undefined;
+  if (!fallback) return [];
   const slash = requested.indexOf("/");
-  return routeTo(fallback, fallback.model === "*" ? requested.slice(slash + 1) : fallback.model);
+  return [routeTo(fallback, fallback.model === "*" ? requested.slice(slash + 1) : fallback.model)];
+}
+
+/** The first route for a model (see resolveRoutes), or undefined when it is unknown. */
+export function resolveModel(config: GatewayConfig, requested: string): ModelRoute | undefined {
+  return resolveRoutes(config, requested)[0];
 }
 
 /** The model ids a client can name: configured models (wildcards excluded) and aliases. */

@@ -1,3 +1,4 @@
+import { retryAfterMs } from "../retry-after";
 import { redactUrl, type ExportProtocol, type ExportTarget } from "./export-config";
 import { encodeJson } from "./otlp-json";
 import { encodeProtobuf } from "./otlp-proto";
@@ -76,13 +77,6 @@ async function gzip(body: Uint8Array): Promise<Uint8Array> {
 }
 
 /** `Retry-After` as delay-seconds or an HTTP date, in ms from now; undefined when absent or unreadable. */
-export function retryAfterMs(value: string | null, now: number): number | undefined {
-  if (value === null) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
 
 interface Attempt {
   ok: boolean;

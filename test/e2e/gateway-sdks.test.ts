@@ -21,10 +21,14 @@ beforeAll(async () => {
       { model: "anthropic/claude-test", access_key: "$ANTHROPIC_KEY", base_url: provider.url },
       { model: "anthropic/*", access_key: "$ANTHROPIC_KEY", base_url: provider.url },
       { model: "dead/model", provider_interface: "openai", base_url: `http://127.0.0.1:${deadPort}` },
+      { model: "retrying/*", provider_interface: "openai", base_url: provider.url, retry: { attempts: 3, backoff_ms: 10 } },
       { model: "slow/stall", provider_interface: "openai", base_url: provider.url, timeout_ms: 300 },
       { model: "mock/echo", default: true },
     ],
-    model_aliases: { fast: { target: "anthropic/claude-test" } },
+    model_aliases: {
+      fast: { target: "anthropic/claude-test" },
+      sturdy: { targets: ["openai/fail-500", "anthropic/claude-test"] },
+    },
   };
   gateway = await startWranglerDev({
     GATEWAY_CONFIG: JSON.stringify(config),
@@ -230,6 +234,48 @@ describe("OpenAI SDK", () => {
     for await (const m of openai.models.list()) ids.push(m.id);
     expect(ids).toEqual(expect.arrayContaining(["openai/gpt-test", "anthropic/claude-test", "mock/echo", "fast"]));
     expect(ids).not.toContain("openai/*");
+  });
+});
+
+describe("retries and fallbacks", () => {
+  const countFor = (model: string) => provider.received.filter((r) => r.body.model === model).length;
+
+  it("retries a provider's 503 per its retry policy", async () => {
+    const res = await openai.chat.completions.create({ model: "retrying/flaky-a", messages: [{ role: "user", content: "hi" }] });
+    expect(res.choices[0]?.message.content).toBe("Hello from openai mock");
+    expect(countFor("flaky-a")).toBe(2);
+  });
+
+  it("passes the last error on when every attempt fails", async () => {
+    const before = countFor("fail-500");
+    const res = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "retrying/fail-500", messages: [{ role: "user", content: "hi" }] }),
+    });
+    expect(res.status).toBe(500);
+    expect(countFor("fail-500") - before).toBe(3);
+  });
+
+  it("falls back to the alias's next target, translating across APIs, streaming and not", async () => {
+    const { data, response } = await openai.chat.completions
+      .create({ model: "sturdy", messages: [{ role: "user", content: "hi" }] })
+      .withResponse();
+    expect(data.choices[0]?.message.content).toBe("Hello from anthropic mock");
+    expect(response.headers.get("x-tracegate-model")).toBe("anthropic/claude-test");
+    const stream = await openai.chat.completions.create({ model: "sturdy", stream: true, messages: [{ role: "user", content: "hi" }] });
+    let text = "";
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
+    expect(text).toBe("Hello from anthropic mock");
+  });
+
+  it("retries a 429 (in the default on_status) and passes it on when the attempts run out", async () => {
+    const before = provider.received.length;
+    const err = await openai.chat.completions
+      .create({ model: "retrying/fail-429", messages: [{ role: "user", content: "hi" }] })
+      .catch((e: unknown) => e);
+    expect((err as { status?: number }).status).toBe(429);
+    expect(provider.received.length - before).toBe(3);
   });
 });
 

@@ -25,6 +25,7 @@ function config(tracing: Record<string, unknown> | undefined) {
       { model: "anthropic/claude-test", access_key: "$ANTHROPIC_KEY", base_url: provider.url },
       { model: "quiet/gpt-test", provider_interface: "openai", base_url: provider.url, propagate_trace_context: false },
     ],
+    model_aliases: { sturdy: { targets: ["openai/fail-500", "anthropic/claude-test"] } },
     ...(tracing ? { tracing } : {}),
   });
 }
@@ -199,6 +200,30 @@ describe("response headers", () => {
       "gen_ai.usage.cache_read.input_tokens": 3,
       "gen_ai.response.finish_reasons": ["end_turn"],
     });
+  });
+});
+
+describe("fallbacks", () => {
+  it("records each attempt as its own CLIENT span with its outcome", async () => {
+    const traceId = "6af7651916cd43dd8448eb211c80319c";
+    const res = await fetch(`${full.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", traceparent: `00-${traceId}-${parentId}-01` },
+      body: JSON.stringify({ model: "sturdy", messages: [{ role: "user", content: "hi" }] }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-tracegate-model")).toBe("anthropic/claude-test");
+    const spans = await spansFor(traceId, 3);
+    const server = spans.find((s) => s.kind === SERVER);
+    const calls = spans.filter((s) => s.kind === CLIENT).sort((a, b) => Number(a.startNs - b.startNs));
+    expect(calls.map((s) => s.name)).toEqual(["chat fail-500", "chat claude-test"]);
+    expect(calls.map((s) => s.parentSpanId)).toEqual([server?.spanId, server?.spanId]);
+    expect(calls[0]?.attributes).toMatchObject({ "error.type": "500", "tracegate.attempt": 1, "http.response.status_code": 500 });
+    expect(calls[0]?.status.code).toBe(2);
+    expect(calls[1]?.attributes).toMatchObject({ "tracegate.attempt": 2, "gen_ai.provider.name": "anthropic" });
+    expect(calls[1]?.attributes["error.type"]).toBeUndefined();
+    const sent = provider.received.filter((r) => String(r.headers.traceparent ?? "").includes(traceId));
+    expect(sent.map((r) => String(r.headers.traceparent).split("-")[2])).toEqual(calls.map((s) => s.spanId));
   });
 });
 

@@ -21,7 +21,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
  * A real HTTP server on loopback speaking the OpenAI (`/v1/chat/completions`) and Anthropic (`/v1/messages`) APIs.
  * Behaviour is chosen by the model name the gateway sends: `fail-500`, `fail-429`, `reset-mid-stream`,
- * `stall`; any other model answers normally (with a tool call when the request offers tools).
+ * `stall`, `flaky-*` (503 the first time); any other model answers normally (with a tool call when the request offers tools).
  * Streams are paced (`chunkDelayMs`) so tests can see that chunks arrive before the stream ends.
  */
 export async function startMockProvider(opts: { chunkDelayMs?: number } = {}): Promise<MockProvider> {
@@ -38,6 +38,12 @@ export async function startMockProvider(opts: { chunkDelayMs?: number } = {}): P
       if (!res.writableFinished) closedEarly.push(model);
     });
     if (model === "stall") return; // never answers: for timeouts
+    // `flaky-*`: the first request for each such model fails with 503, later ones succeed.
+    if (model.startsWith("flaky-") && received.filter((r) => r.body.model === model).length === 1) {
+      res.writeHead(503, { "content-type": "application/json", "retry-after": "0" });
+      res.end(JSON.stringify({ error: { message: "mock 503", type: "server_error", code: null } }));
+      return;
+    }
     if (model === "fail-500" || model === "fail-429") {
       const status = model === "fail-500" ? 500 : 429;
       const payload = req.url?.endsWith("/messages")

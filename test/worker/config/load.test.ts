@@ -24,7 +24,7 @@ describe("parseConfigText", () => {
     for (const text of [JSON.stringify(raw), JSON.stringify(raw, null, "\t")]) {
       const config = configOf(parseConfigText(text));
       expect(config.providers[0]).toMatchObject({ name: "openai/gpt-4o", accessKey: "$OPENAI_API_KEY" });
-      expect(config.aliases.m).toBe("gpt-4o");
+      expect(config.aliases.m).toEqual(["gpt-4o"]);
     }
   });
 
@@ -70,7 +70,7 @@ describe("the bundled gateway.config.yaml", () => {
       { name: "mock/echo", isDefault: true, interface: "openai" },
       { name: "mock/*", isDefault: false, interface: "openai" },
     ]);
-    expect({ ...config.aliases }).toEqual({ fast: "mock/echo" });
+    expect({ ...config.aliases }).toEqual({ fast: ["mock/echo"] });
     expect(config.tracing).toMatchObject({ randomSampling: 100, exporters: [] });
     expect(config.maxBodyBytes).toBe(1048576);
   });
@@ -116,9 +116,9 @@ describe("Plano configs", () => {
     expect(config.providers[10]?.headers).toEqual({ "User-Agent": "support-desk/2.1" });
     expect(config.providers[11]?.passthroughAuth).toBe(true);
     expect({ ...config.aliases }).toEqual({
-      "fast-llm": "gpt-4o-mini",
-      "smart-llm": "anthropic/claude-sonnet-4-5",
-      grok: "xai/grok-4",
+      "fast-llm": ["gpt-4o-mini"],
+      "smart-llm": ["anthropic/claude-sonnet-4-5"],
+      grok: ["xai/grok-4"],
     });
     expect(config.tracing).toEqual({
       randomSampling: 25,

@@ -1,3 +1,4 @@
+import { DEFAULT_RETRY } from "../../../src/config/types";
 import { describe, expect, it } from "vitest";
 import type { GatewayConfig, ProviderConfig } from "../../../src/config/types";
 import { validateConfig } from "../../../src/config/validate";
@@ -57,6 +58,7 @@ describe("validateConfig: a valid config", () => {
         isDefault: true,
         propagateTraceContext: true,
         timeoutMs: undefined,
+        retry: DEFAULT_RETRY,
         otelName: "openai",
       },
       {
@@ -71,6 +73,7 @@ describe("validateConfig: a valid config", () => {
         isDefault: false,
         propagateTraceContext: false,
         timeoutMs: 30000,
+        retry: DEFAULT_RETRY,
         otelName: "local",
       },
     ]);
@@ -424,7 +427,12 @@ describe("model_aliases", () => {
         },
       }),
     );
-    expect({ ...config.aliases }).toEqual({ smart: "openai/gpt-4o", writer: "claude", main: "gpt-4o", grok: "xai/grok-4" });
+    expect({ ...config.aliases }).toEqual({
+      smart: ["openai/gpt-4o"],
+      writer: ["claude"],
+      main: ["gpt-4o"],
+      grok: ["xai/grok-4"],
+    });
     // No prototype: a request for model "constructor" must not find an alias.
     expect(config.aliases.constructor).toBeUndefined();
   });
@@ -455,19 +463,61 @@ describe("model_aliases", () => {
         withProviders(providers, {
           model_aliases: {
             plain: "openai/gpt-4o",
-            list: { targets: ["openai/gpt-4o"] },
+            both: { target: "openai/gpt-4o", targets: ["openai/gpt-4o"] },
+            neither: { tagret: "openai/gpt-4o" },
+            nolist: { targets: [] },
             empty: { target: "" },
+            badlist: { targets: ["openai/gpt-4o", 7, "mistral/large"] },
           },
         }),
       ),
     ).toEqual([
       "model_aliases.plain: expected a mapping, got a string",
-      'model_aliases.list.targets: unknown key (did you mean "target"?)',
-      'model_aliases.list.target: required, e.g. target: "openai/gpt-4o"',
+      'model_aliases.both: write either "target" or "targets", not both',
+      'model_aliases.neither.tagret: unknown key (did you mean "target"?)',
+      'model_aliases.neither.target: required, e.g. target: "openai/gpt-4o" (or targets: [a, b] for fallbacks)',
+      "model_aliases.nolist.targets: expected a non-empty list of models",
       "model_aliases.empty.target: expected a model name",
+      "model_aliases.badlist.targets[1]: expected a model name",
+      'model_aliases.badlist.targets[2]: "mistral/large" is not a configured model (use a model_providers model or name)',
     ]);
     expect(errors(withProviders(providers, { model_aliases: ["fast"] }))).toEqual([
       "model_aliases: expected a mapping, got a list",
+    ]);
+  });
+});
+
+describe("fallbacks and retries", () => {
+  it("reads targets lists in order and retry policies with defaults", () => {
+    const { config } = valid(
+      withProviders(
+        [
+          { model: "openai/gpt-4o", retry: { attempts: 3, on_status: [429, 503], backoff_ms: 100 } },
+          { model: "anthropic/claude-sonnet-4-5" },
+        ],
+        { model_aliases: { sturdy: { targets: ["anthropic/claude-sonnet-4-5", "openai/gpt-4o"] } } },
+      ),
+    );
+    expect(config.aliases.sturdy).toEqual(["anthropic/claude-sonnet-4-5", "openai/gpt-4o"]);
+    expect(config.providers[0]?.retry).toEqual({ attempts: 3, onStatus: [429, 503], backoffMs: 100, maxDelayMs: 10000 });
+    expect(config.providers[1]?.retry).toEqual({ attempts: 1, onStatus: [429, 500, 502, 503, 504], backoffMs: 250, maxDelayMs: 10000 });
+  });
+
+  it("rejects bad retry policies with their paths", () => {
+    expect(
+      errors(
+        withProviders([
+          { model: "openai/gpt-4o", retry: { attempts: 0, on_status: [200, "x"], backof_ms: 1 } },
+          { model: "openai/gpt-4o-mini", retry: { attempts: 11 } },
+          { model: "openai/o3", retry: true },
+        ]),
+      ),
+    ).toEqual([
+      'model_providers[0].retry.backof_ms: unknown key (did you mean "backoff_ms"?)',
+      "model_providers[0].retry.attempts: expected a positive integer, got 0",
+      "model_providers[0].retry.on_status: expected a list of HTTP statuses from 400 to 599",
+      "model_providers[1].retry.attempts: at most 10",
+      "model_providers[2].retry: expected a mapping, got a boolean",
     ]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { GatewayConfig, ProviderConfig } from "../../../src/config/types";
-import { listModels, resolveModel } from "../../../src/providers/resolve";
+import { DEFAULT_RETRY, type GatewayConfig, type ProviderConfig } from "../../../src/config/types";
+import { listModels, resolveModel, resolveRoutes } from "../../../src/providers/resolve";
 
 function provider(model: string, extra: Partial<ProviderConfig> = {}): ProviderConfig {
   const slash = model.indexOf("/");
@@ -16,13 +16,15 @@ function provider(model: string, extra: Partial<ProviderConfig> = {}): ProviderC
     isDefault: false,
     propagateTraceContext: true,
     timeoutMs: undefined,
+    retry: DEFAULT_RETRY,
     otelName: "openai",
     ...extra,
   };
 }
 
-function config(providers: ProviderConfig[], aliases: Record<string, string> = {}): GatewayConfig {
-  return { providers, aliases, tracing: undefined, maxBodyBytes: 1024 };
+function config(providers: ProviderConfig[], aliases: Record<string, string | string[]> = {}): GatewayConfig {
+  const lists = Object.fromEntries(Object.entries(aliases).map(([k, v]) => [k, typeof v === "string" ? [v] : v]));
+  return { providers, aliases: lists, tracing: undefined, maxBodyBytes: 1024 };
 }
 
 describe("resolveModel", () => {
@@ -68,6 +70,17 @@ describe("resolveModel", () => {
     expect(resolveModel(withDefault, "who-knows")).toMatchObject({ upstreamModel: "gpt-4o" });
     const wildDefault = config([provider("mock/*", { isDefault: true })]);
     expect(resolveModel(wildDefault, "x/some-model")).toMatchObject({ upstreamModel: "some-model" });
+  });
+
+  it("lists an alias's fallback targets in order", () => {
+    const withFallbacks = config([provider("openai/gpt-4o"), provider("anthropic/*")], {
+      sturdy: ["anthropic/claude-sonnet-4", "openai/gpt-4o"],
+    });
+    expect(resolveRoutes(withFallbacks, "sturdy").map((r) => r.resolvedModel)).toEqual([
+      "anthropic/claude-sonnet-4",
+      "openai/gpt-4o",
+    ]);
+    expect(resolveRoutes(withFallbacks, "nope")).toEqual([]);
   });
 
   it("returns undefined for an unknown model without a default", () => {

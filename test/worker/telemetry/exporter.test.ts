@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ExportTarget } from "../../../src/telemetry/export-config";
-import { flush, retryAfterMs, type ExportDeps } from "../../../src/telemetry/exporter";
+import { retryAfterMs } from "../../../src/retry-after";
+import { flush, type ExportDeps } from "../../../src/telemetry/exporter";
 import { encodeJson } from "../../../src/telemetry/otlp-json";
 import { encodeProtobuf } from "../../../src/telemetry/otlp-proto";
 import { SpanBuffer } from "../../../src/telemetry/span-buffer";

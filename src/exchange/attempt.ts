@@ -1,0 +1,117 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../env";
+import { GatewayError } from "../errors";
+import { ADAPTERS } from "../providers/adapters";
+import { KNOWN_PROVIDERS } from "../providers/known";
+import type { ModelRoute } from "../providers/resolve";
+import { retryAfterMs } from "../retry-after";
+import { pipeStream } from "../streaming/pipe";
+import { inputContentAttributes } from "../telemetry/genai-content";
+import { requestAttributes } from "../telemetry/genai-request";
+import { responseTap } from "../telemetry/genai-response";
+import { callUpstream, DEFAULT_UPSTREAM_TIMEOUT_MS, type Fetcher } from "../upstream";
+import type { ClientCodec, ExchangePlan } from "./types";
+import { upstreamErrorResponse } from "./upstream-error";
+import { upstreamHeaders } from "./upstream-headers";
+
+const networkFetch: Fetcher = (request) => fetch(request);
+
+const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
+
+/** An attempt that failed in a way worth retrying or falling back from (the provider's retry `on_status`). */
+export interface RetryableFailure {
+  readonly kind: "retryable";
+  /** The client's answer if no other attempt succeeds. */
+  readonly answer: () => Response;
+  readonly retryAfterMs: number | undefined;
+}
+
+export type AttemptResult = { readonly kind: "answer"; readonly response: Response } | RetryableFailure;
+
+export interface AttemptInput {
+  readonly route: ModelRoute;
+  readonly plan: ExchangePlan;
+  readonly streaming: boolean;
+  /** 1-based attempt number across retries and fallbacks, recorded on the span. */
+  readonly attempt: number;
+}
+
+/**
+ * One provider attempt: its own CLIENT span, then either the client's answer (success, or an error not worth
+ * retrying) or a retryable failure. Nothing has been sent to the client when this returns, so a retry is safe.
+ */
+export async function attemptCall<Req>(
+  c: Context<AppEnv>,
+  codec: ClientCodec<Req>,
+  { route, plan, streaming, attempt }: AttemptInput,
+): Promise<AttemptResult> {
+  const { provider } = route;
+  const url = provider.baseUrl + ADAPTERS[provider.interface].path;
+  const trace = c.get("trace");
+  const attributes = requestAttributes(provider.interface, plan.upstreamBody, {
+    providerName: provider.otelName,
+    url,
+    streaming,
+  });
+  attributes["tracegate.attempt"] = attempt;
+  if (trace.captureContent) Object.assign(attributes, inputContentAttributes(provider.interface, plan.upstreamBody));
+  const retryOn = provider.retry.onStatus;
+  let exchange;
+  try {
+    exchange = await callUpstream({
+      url,
+      headers: upstreamHeaders(provider, codec.format, c.req.raw.headers, c.env, streaming),
+      body: JSON.stringify(plan.upstreamBody),
+      clientSignal: c.req.raw.signal,
+      timeoutMs: provider.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
+      send: KNOWN_PROVIDERS[provider.provider]?.serve ?? networkFetch,
+      trace,
+      call: {
+        name: `chat ${route.upstreamModel}`,
+        attributes,
+        propagate: provider.propagateTraceContext,
+        observer: responseTap(provider.interface, { captureContent: trace.captureContent }),
+      },
+    });
+  } catch (err) {
+    // Unreachable (502) and timed out (504) are retryable when the policy lists those statuses.
+    if (err instanceof GatewayError && (err.status === 502 || err.status === 504) && retryOn.includes(err.status)) {
+      return { kind: "retryable", answer: () => { throw err; }, retryAfterMs: undefined };
+    }
+    throw err;
+  }
+  const upstream = exchange.response;
+  const headers = { "x-tracegate-model": route.resolvedModel };
+  const contentType = upstream.headers.get("content-type");
+  if (upstream.ok && streaming && contentType?.includes("text/event-stream")) {
+    return { kind: "answer", response: new Response(pipeStream(exchange, plan.stream()), { headers: { ...SSE_HEADERS, ...headers } }) };
+  }
+  let text: string;
+  try {
+    text = await upstream.text();
+  } catch {
+    const err = exchange.bodyError();
+    exchange.settle({ kind: "error", error: err });
+    throw err;
+  }
+  if (!upstream.ok) {
+    exchange.settle({ kind: "complete" });
+    const answer = () => {
+      const res = upstreamErrorResponse(codec.format, provider.interface, upstream.status, text, contentType);
+      res.headers.set("x-tracegate-model", route.resolvedModel);
+      return res;
+    };
+    if (!retryOn.includes(upstream.status)) return { kind: "answer", response: answer() };
+    return { kind: "retryable", answer, retryAfterMs: retryAfterMs(upstream.headers.get("retry-after"), Date.now()) };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    const err = new GatewayError(502, "upstream_error", "provider returned a response that is not JSON");
+    exchange.settle({ kind: "error", error: err });
+    throw err;
+  }
+  exchange.settle({ kind: "complete", json });
+  return { kind: "answer", response: Response.json(plan.response(json), { headers }) };
+}
