@@ -203,7 +203,7 @@ describe("OpenAI SDK", () => {
       body: JSON.stringify({ model: "openai/reset-mid-stream", stream: true, messages: [{ role: "user", content: "hi" }] }),
     });
     expect(res.status).toBe(200);
-    const text = await res.text();
+    const text: string = await res.text();
     const events = text.trim().split("\n\n").map((e) => e.replace(/^data: /, ""));
     expect(events.length).toBeGreaterThanOrEqual(2);
     const last = JSON.parse(events.at(-1) ?? "{}") as { error?: { code?: string } };
