@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { configMiddleware } from "./config-middleware";
+import { corsMiddleware } from "./cors-middleware";
 import type { AppEnv } from "./env";
 import { asGatewayError, errorResponse, GatewayError, type ApiFormat } from "./errors";
 import { chatCompletions } from "./routes/chat-completions";
@@ -18,6 +19,7 @@ function formatOf(path: string): ApiFormat {
 export const app = new Hono<AppEnv>();
 
 app.use("*", configMiddleware);
+app.use("*", corsMiddleware);
 app.use("*", tracing(registerTelemetry()));
 app.route("/v1/chat/completions", chatCompletions);
 app.route("/v1/messages", messages);

@@ -58,12 +58,21 @@ export interface TracingConfig {
   readonly exporters: readonly ExporterConfig[];
 }
 
+/** `cors:` — browser origins allowed to call the gateway. */
+export interface CorsConfig {
+  readonly allowOrigins: readonly string[] | "*";
+  readonly allowCredentials: boolean;
+  readonly maxAgeSeconds: number;
+}
+
 export interface GatewayConfig {
   readonly providers: readonly ProviderConfig[];
   /** alias -> target models (`openai/gpt-4o` or a provider `name`), tried in order when one fails. */
   readonly aliases: Readonly<Record<string, readonly string[]>>;
   /** Undefined when the config has no `tracing:` key. */
   readonly tracing: TracingConfig | undefined;
+  /** Undefined when the config has no `cors:` key: no CORS headers, browsers cannot call cross-origin. */
+  readonly cors?: CorsConfig;
   /** Request body limit in bytes (`limits.max_body_bytes`, default 1 MiB). */
   readonly maxBodyBytes: number;
 }

@@ -12,11 +12,12 @@ import {
 import type { ConfigResult } from "./load";
 import { validateProviders, type ModelCatalog } from "./validate-providers";
 import { validateTracing } from "./validate-tracing";
+import { validateCors } from "./validate-cors";
 import type { GatewayConfig } from "./types";
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
-const TOP_KEYS = ["model_providers", "llm_providers", "model_aliases", "tracing", "limits"];
+const TOP_KEYS = ["model_providers", "llm_providers", "model_aliases", "tracing", "limits", "cors"];
 
 /**
  * Top-level Plano keys for what an Envoy-based gateway does besides proxying models (listeners, prompt targets and
@@ -142,8 +143,9 @@ export function validateConfig(raw: unknown): ConfigResult {
     : (Object.create(null) as Record<string, readonly string[]>);
   const tracing = given("tracing") ? validateTracing(raw.tracing, issues) : undefined;
   const maxBodyBytes = given("limits") ? validateLimits(raw.limits, issues) : DEFAULT_MAX_BODY_BYTES;
+  const cors = given("cors") ? validateCors(raw.cors, issues) : undefined;
 
   if (issues.errors.length > 0 || !providers) return { ok: false, errors: issues.errors };
-  const config: GatewayConfig = { providers, aliases, tracing, maxBodyBytes };
+  const config: GatewayConfig = { providers, aliases, tracing, maxBodyBytes, ...(cors ? { cors } : {}) };
   return { ok: true, config, notices: issues.notices };
 }

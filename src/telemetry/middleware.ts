@@ -106,12 +106,6 @@ export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppE
     const traceparent = formatTraceparent(decision.traceId, spanContext.spanId, decision.flags);
     c.res.headers.set("traceresponse", traceparent);
     c.res.headers.append("server-timing", serverTiming(traceparent, timings));
-    // Browsers read cross-origin response headers only when exposed, and Server-Timing only with Timing-Allow-Origin.
-    const origin = headers.get("origin");
-    if (origin !== null) {
-      c.res.headers.append("access-control-expose-headers", "traceresponse, server-timing, x-tracegate-model");
-      c.res.headers.set("timing-allow-origin", origin);
-    }
     if (!decision.sampled) return;
     const status = c.res.status;
     server.setAttribute("http.response.status_code", status);

@@ -26,6 +26,7 @@ function config(tracing: Record<string, unknown> | undefined) {
       { model: "quiet/gpt-test", provider_interface: "openai", base_url: provider.url, propagate_trace_context: false },
     ],
     model_aliases: { sturdy: { targets: ["openai/fail-500", "anthropic/claude-test"] } },
+    cors: { allow_origins: ["http://127.0.0.1:1"] },
     ...(tracing ? { tracing } : {}),
   });
 }
