@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { authMiddleware } from "./auth/middleware";
 import { configMiddleware } from "./config-middleware";
 import { corsMiddleware } from "./cors-middleware";
 import type { AppEnv } from "./env";
@@ -21,6 +22,7 @@ export const app = new Hono<AppEnv>();
 app.use("*", configMiddleware);
 app.use("*", corsMiddleware);
 app.use("*", tracing(registerTelemetry()));
+app.use("/v1/*", authMiddleware);
 app.route("/v1/chat/completions", chatCompletions);
 app.route("/v1/messages", messages);
 app.route("/v1/models", models);

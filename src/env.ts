@@ -10,5 +10,6 @@ export interface Bindings {
 
 export interface AppEnv {
   Bindings: Bindings;
-  Variables: { config: GatewayConfig; trace: RequestTrace };
+  /** `clientName`: the authenticated client (key name or JWT `sub`), set by the auth middleware. */
+  Variables: { config: GatewayConfig; trace: RequestTrace; clientName?: string };
 }

@@ -3,6 +3,7 @@ export type ApiFormat = "openai" | "anthropic";
 
 export type GatewayErrorType =
   | "invalid_request"
+  | "unauthorized"
   | "not_found"
   | "payload_too_large"
   | "unsupported_media_type"
@@ -28,6 +29,7 @@ export class GatewayError extends Error {
 // Type names as each API's own SDKs know them, so clients map our errors to their error classes.
 const OPENAI_TYPES: Record<GatewayErrorType, string> = {
   invalid_request: "invalid_request_error",
+  unauthorized: "authentication_error",
   not_found: "invalid_request_error",
   payload_too_large: "invalid_request_error",
   unsupported_media_type: "invalid_request_error",
@@ -40,6 +42,7 @@ const OPENAI_TYPES: Record<GatewayErrorType, string> = {
 
 const ANTHROPIC_TYPES: Record<GatewayErrorType, string> = {
   invalid_request: "invalid_request_error",
+  unauthorized: "authentication_error",
   not_found: "not_found_error",
   payload_too_large: "request_too_large",
   unsupported_media_type: "invalid_request_error",

@@ -58,6 +58,23 @@ export interface TracingConfig {
   readonly exporters: readonly ExporterConfig[];
 }
 
+/** A client key: its SHA-256 (hex) in the config, or a `$ENV` reference to the key itself. */
+export type ClientKey = { readonly name: string; readonly sha256: string } | { readonly name: string; readonly ref: string };
+
+export interface JwtConfig {
+  /** `$ENV` reference to an HS256 secret; or `jwksUrl` for RS/ES keys. */
+  readonly secretRef: string | undefined;
+  readonly jwksUrl: string | undefined;
+  readonly issuer: string;
+  readonly audience: string;
+  readonly algorithms: readonly string[];
+}
+
+/** `auth:` — `none` must be written out; otherwise clients present a key or a JWT. */
+export type AuthConfig =
+  | { readonly kind: "none" }
+  | { readonly kind: "clients"; readonly keys: readonly ClientKey[]; readonly jwt: JwtConfig | undefined };
+
 /** `cors:` — browser origins allowed to call the gateway. */
 export interface CorsConfig {
   readonly allowOrigins: readonly string[] | "*";
@@ -71,6 +88,8 @@ export interface GatewayConfig {
   readonly aliases: Readonly<Record<string, readonly string[]>>;
   /** Undefined when the config has no `tracing:` key. */
   readonly tracing: TracingConfig | undefined;
+  /** Undefined when the config has no `auth:` key (model routes then answer 401 until it is set). */
+  readonly auth?: AuthConfig;
   /** Undefined when the config has no `cors:` key: no CORS headers, browsers cannot call cross-origin. */
   readonly cors?: CorsConfig;
   /** Request body limit in bytes (`limits.max_body_bytes`, default 1 MiB). */

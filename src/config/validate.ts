@@ -12,12 +12,13 @@ import {
 import type { ConfigResult } from "./load";
 import { validateProviders, type ModelCatalog } from "./validate-providers";
 import { validateTracing } from "./validate-tracing";
+import { validateAuth } from "./validate-auth";
 import { validateCors } from "./validate-cors";
 import type { GatewayConfig } from "./types";
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
-const TOP_KEYS = ["model_providers", "llm_providers", "model_aliases", "tracing", "limits", "cors"];
+const TOP_KEYS = ["model_providers", "llm_providers", "model_aliases", "tracing", "limits", "cors", "auth"];
 
 /**
  * Top-level Plano keys for what an Envoy-based gateway does besides proxying models (listeners, prompt targets and
@@ -144,8 +145,9 @@ export function validateConfig(raw: unknown): ConfigResult {
   const tracing = given("tracing") ? validateTracing(raw.tracing, issues) : undefined;
   const maxBodyBytes = given("limits") ? validateLimits(raw.limits, issues) : DEFAULT_MAX_BODY_BYTES;
   const cors = given("cors") ? validateCors(raw.cors, issues) : undefined;
+  const auth = given("auth") ? validateAuth(raw.auth, issues) : undefined;
 
   if (issues.errors.length > 0 || !providers) return { ok: false, errors: issues.errors };
-  const config: GatewayConfig = { providers, aliases, tracing, maxBodyBytes, ...(cors ? { cors } : {}) };
+  const config: GatewayConfig = { providers, aliases, tracing, maxBodyBytes, ...(cors ? { cors } : {}), ...(auth ? { auth } : {}) };
   return { ok: true, config, notices: issues.notices };
 }

@@ -25,6 +25,7 @@ beforeAll(async () => {
       { model: "slow/stall", provider_interface: "openai", base_url: provider.url, timeout_ms: 300 },
       { model: "mock/echo", default: true },
     ],
+    auth: "none",
     model_aliases: {
       fast: { target: "anthropic/claude-test" },
       sturdy: { targets: ["openai/fail-500", "anthropic/claude-test"] },

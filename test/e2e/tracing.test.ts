@@ -27,6 +27,7 @@ function config(tracing: Record<string, unknown> | undefined) {
     ],
     model_aliases: { sturdy: { targets: ["openai/fail-500", "anthropic/claude-test"] } },
     cors: { allow_origins: ["http://127.0.0.1:1"] },
+    auth: "none",
     ...(tracing ? { tracing } : {}),
   });
 }

@@ -5,6 +5,7 @@ const CONFIG = JSON.stringify({
   model_providers: [{ model: "mock/echo" }, { model: "mock/*" }],
   model_aliases: { fast: { target: "mock/echo" } },
   limits: { max_body_bytes: 2048 },
+  auth: "none",
 });
 
 function post(path: string, body: unknown, env: Record<string, string> = { GATEWAY_CONFIG: CONFIG }) {
@@ -110,7 +111,7 @@ describe("config errors", () => {
   });
 
   it("names the missing secret for a provider key", async () => {
-    const env = { GATEWAY_CONFIG: JSON.stringify({ model_providers: [{ model: "openai/gpt-4o", access_key: "$NOPE_KEY" }] }) };
+    const env = { GATEWAY_CONFIG: JSON.stringify({ model_providers: [{ model: "openai/gpt-4o", access_key: "$NOPE_KEY" }], auth: "none" }) };
     const res = await post("/v1/chat/completions", { model: "openai/gpt-4o", messages: [{ role: "user", content: "x" }] }, env);
     expect(res.status).toBe(500);
     expect(((await res.json()) as { error: { message: string } }).error.message).toContain("NOPE_KEY");

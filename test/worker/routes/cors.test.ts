@@ -4,7 +4,7 @@ import { validateConfig } from "../../../src/config/validate";
 
 const providers = [{ model: "mock/echo", default: true }];
 const env = (cors: unknown) => ({
-  GATEWAY_CONFIG: JSON.stringify({ model_providers: providers, ...(cors === undefined ? {} : { cors }), tracing: { random_sampling: 100, exporters: [{ endpoint: "http://127.0.0.1:9" }] } }),
+  GATEWAY_CONFIG: JSON.stringify({ model_providers: providers, auth: "none", ...(cors === undefined ? {} : { cors }), tracing: { random_sampling: 100, exporters: [{ endpoint: "http://127.0.0.1:9" }] } }),
 });
 const APP = "https://app.example.com";
 

@@ -8,6 +8,7 @@ const ENV = {
   GATEWAY_CONFIG: JSON.stringify({
     model_providers: [{ model: "mock/echo", default: true }],
     limits: { max_body_bytes: 4096 },
+    auth: "none",
     // Tracing on (exporting to a closed port) so every request goes through the trace-context parsers.
     tracing: { random_sampling: 100, exporters: [{ endpoint: "http://127.0.0.1:9/v1/traces" }] },
   }),
