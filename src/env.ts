@@ -1,10 +1,13 @@
 import type { GatewayConfig } from "./config/types";
+import type { RateLimiter } from "./ratelimit/limiter";
 import type { RequestTrace } from "./telemetry/request-trace";
 
 /** Worker bindings tracegate reads. Secrets named by `$NAME` in the config are looked up here too. */
 export interface Bindings {
   readonly GATEWAY_CONFIG?: string;
   readonly CONFORMANCE_ROUTES?: string;
+  /** Durable Object namespace behind `ratelimits` (wrangler.toml). */
+  readonly RATE_LIMITER?: DurableObjectNamespace<RateLimiter>;
   readonly [name: string]: unknown;
 }
 

@@ -4,6 +4,7 @@ export type ApiFormat = "openai" | "anthropic";
 export type GatewayErrorType =
   | "invalid_request"
   | "unauthorized"
+  | "rate_limited"
   | "not_found"
   | "payload_too_large"
   | "unsupported_media_type"
@@ -20,6 +21,8 @@ export class GatewayError extends Error {
     readonly type: GatewayErrorType,
     message: string,
     readonly param?: string,
+    /** Sent as `Retry-After` (seconds). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = "GatewayError";
@@ -30,6 +33,7 @@ export class GatewayError extends Error {
 const OPENAI_TYPES: Record<GatewayErrorType, string> = {
   invalid_request: "invalid_request_error",
   unauthorized: "authentication_error",
+  rate_limited: "rate_limit_error",
   not_found: "invalid_request_error",
   payload_too_large: "invalid_request_error",
   unsupported_media_type: "invalid_request_error",
@@ -43,6 +47,7 @@ const OPENAI_TYPES: Record<GatewayErrorType, string> = {
 const ANTHROPIC_TYPES: Record<GatewayErrorType, string> = {
   invalid_request: "invalid_request_error",
   unauthorized: "authentication_error",
+  rate_limited: "rate_limit_error",
   not_found: "not_found_error",
   payload_too_large: "request_too_large",
   unsupported_media_type: "invalid_request_error",
@@ -63,8 +68,9 @@ export function errorBody(format: ApiFormat, err: GatewayError): unknown {
   };
 }
 
-export function errorResponse(format: ApiFormat, err: GatewayError, headers?: HeadersInit): Response {
-  const res = Response.json(errorBody(format, err), { status: err.status, headers });
+export function errorResponse(format: ApiFormat, err: GatewayError): Response {
+  const res = Response.json(errorBody(format, err), { status: err.status });
+  if (err.retryAfterSeconds !== undefined) res.headers.set("retry-after", String(err.retryAfterSeconds));
   return res;
 }
 

@@ -1,3 +1,4 @@
 import { app } from "./app";
 
 export default app;
+export { RateLimiter } from "./ratelimit/limiter";

@@ -17,6 +17,8 @@ export interface UpstreamRequest {
   readonly send: Fetcher;
   readonly trace: RequestTrace;
   readonly call: ClientCallInit;
+  /** Called once when the call has ended (after the observer saw the whole response), e.g. to count tokens. */
+  readonly onEnd?: (outcome: CallOutcome) => void;
 }
 
 export type UpstreamOutcome =
@@ -66,12 +68,15 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamExchan
   let status = 0;
   let ended = false;
   // The call ends exactly once: body consumed, failed, timed out, or the client went away.
+  const observer = req.call.observer;
   const finish = (outcome: CallOutcome, json?: unknown) => {
     if (ended) return;
     ended = true;
     clearTimeout(timer);
     req.clientSignal.removeEventListener("abort", onClientAbort);
-    call.end(outcome, json);
+    if (json !== undefined) observer?.observeResponse(json);
+    call.end(outcome);
+    req.onEnd?.(outcome);
   };
   // A client that disconnects may never cancel the response stream, so its abort ends the call here too.
   const onClientAbort = () => {
@@ -109,7 +114,7 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamExchan
     response,
     settle: (outcome) => finish(callOutcome(outcome, status), outcome.kind === "complete" ? outcome.json : undefined),
     onFirstChunk: () => call.firstChunk(),
-    observe: (event) => call.event(event),
+    observe: (event) => observer?.observeEvent(event),
     abort: () => controller.abort(),
     bodyError: () =>
       timedOut

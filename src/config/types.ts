@@ -75,6 +75,17 @@ export type AuthConfig =
   | { readonly kind: "none" }
   | { readonly kind: "clients"; readonly keys: readonly ClientKey[]; readonly jwt: JwtConfig | undefined };
 
+/** One `ratelimits[]` rule: a fixed window per bucket (header value, or client name without a selector). */
+export interface RateLimitRule {
+  /** Only requests for this model (as the client names it); undefined = every model. */
+  readonly model: string | undefined;
+  /** Plano's header selector: `value: "*"` gives each header value its own bucket, an exact value only that one. */
+  readonly selector: { readonly header: string; readonly value: string } | undefined;
+  readonly requests: number | undefined;
+  readonly tokens: number | undefined;
+  readonly windowSeconds: number;
+}
+
 /** `cors:` — browser origins allowed to call the gateway. */
 export interface CorsConfig {
   readonly allowOrigins: readonly string[] | "*";
@@ -88,6 +99,7 @@ export interface GatewayConfig {
   readonly aliases: Readonly<Record<string, readonly string[]>>;
   /** Undefined when the config has no `tracing:` key. */
   readonly tracing: TracingConfig | undefined;
+  readonly rateLimits?: readonly RateLimitRule[];
   /** Undefined when the config has no `auth:` key (model routes then answer 401 until it is set). */
   readonly auth?: AuthConfig;
   /** Undefined when the config has no `cors:` key: no CORS headers, browsers cannot call cross-origin. */

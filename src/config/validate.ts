@@ -14,11 +14,12 @@ import { validateProviders, type ModelCatalog } from "./validate-providers";
 import { validateTracing } from "./validate-tracing";
 import { validateAuth } from "./validate-auth";
 import { validateCors } from "./validate-cors";
+import { validateRateLimits } from "./validate-ratelimits";
 import type { GatewayConfig } from "./types";
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
-const TOP_KEYS = ["model_providers", "llm_providers", "model_aliases", "tracing", "limits", "cors", "auth"];
+const TOP_KEYS = ["model_providers", "llm_providers", "model_aliases", "tracing", "limits", "cors", "auth", "ratelimits"];
 
 /**
  * Top-level Plano keys for what an Envoy-based gateway does besides proxying models (listeners, prompt targets and
@@ -34,7 +35,6 @@ const PLANO_TOP_KEYS = [
   "overrides",
   "agents",
   "filters",
-  "ratelimits",
   "state_storage",
   "routing",
   "routing_preferences",
@@ -146,8 +146,9 @@ export function validateConfig(raw: unknown): ConfigResult {
   const maxBodyBytes = given("limits") ? validateLimits(raw.limits, issues) : DEFAULT_MAX_BODY_BYTES;
   const cors = given("cors") ? validateCors(raw.cors, issues) : undefined;
   const auth = given("auth") ? validateAuth(raw.auth, issues) : undefined;
+  const rateLimits = given("ratelimits") ? validateRateLimits(raw.ratelimits, issues) : [];
 
   if (issues.errors.length > 0 || !providers) return { ok: false, errors: issues.errors };
-  const config: GatewayConfig = { providers, aliases, tracing, maxBodyBytes, ...(cors ? { cors } : {}), ...(auth ? { auth } : {}) };
+  const config: GatewayConfig = { providers, aliases, tracing, maxBodyBytes, ...(cors ? { cors } : {}), ...(auth ? { auth } : {}), ...(rateLimits.length ? { rateLimits } : {}) };
   return { ok: true, config, notices: issues.notices };
 }

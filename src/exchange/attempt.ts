@@ -34,6 +34,8 @@ export interface AttemptInput {
   readonly streaming: boolean;
   /** 1-based attempt number across retries and fallbacks, recorded on the span. */
   readonly attempt: number;
+  /** Receives the tokens the call used once it has ended (token rate limits). */
+  readonly onTokens: (tokens: number) => void;
 }
 
 /**
@@ -43,7 +45,7 @@ export interface AttemptInput {
 export async function attemptCall<Req>(
   c: Context<AppEnv>,
   codec: ClientCodec<Req>,
-  { route, plan, streaming, attempt }: AttemptInput,
+  { route, plan, streaming, attempt, onTokens }: AttemptInput,
 ): Promise<AttemptResult> {
   const { provider } = route;
   const url = provider.baseUrl + ADAPTERS[provider.interface].path;
@@ -56,6 +58,7 @@ export async function attemptCall<Req>(
   attributes["tracegate.attempt"] = attempt;
   if (trace.captureContent) Object.assign(attributes, inputContentAttributes(provider.interface, plan.upstreamBody));
   const retryOn = provider.retry.onStatus;
+  const tap = responseTap(provider.interface, { captureContent: trace.captureContent });
   let exchange;
   try {
     exchange = await callUpstream({
@@ -70,7 +73,11 @@ export async function attemptCall<Req>(
         name: `chat ${route.upstreamModel}`,
         attributes,
         propagate: provider.propagateTraceContext,
-        observer: responseTap(provider.interface, { captureContent: trace.captureContent }),
+        observer: tap,
+      },
+      onEnd: () => {
+        const usage = tap.usage();
+        onTokens((usage.input ?? 0) + (usage.output ?? 0));
       },
     });
   } catch (err) {

@@ -4,6 +4,7 @@ import type { RetryPolicy } from "../config/types";
 import type { AppEnv } from "../env";
 import { GatewayError } from "../errors";
 import { listModels, resolveRoutes, type ModelRoute } from "../providers/resolve";
+import { enforceRateLimits } from "../ratelimit/enforce";
 import { TranslationError } from "../translate/request";
 import { attemptCall, type RetryableFailure } from "./attempt";
 import type { ClientCodec, ExchangePlan } from "./types";
@@ -50,6 +51,7 @@ export async function handleModelCall<Req>(c: Context<AppEnv>, codec: ClientCode
     const available = listModels(config).map((m) => m.id).join(", ");
     throw new GatewayError(404, "not_found", `model "${clientModel}" is not configured; available: ${available}`, "model");
   }
+  const onTokens = await enforceRateLimits(c, clientModel);
   const streaming = body.stream === true;
   const signal = c.req.raw.signal;
   let failure: RetryableFailure | undefined;
@@ -60,7 +62,7 @@ export async function handleModelCall<Req>(c: Context<AppEnv>, codec: ClientCode
     for (let retry = 0; retry < policy.attempts; retry++) {
       if (retry > 0) await sleep(delayBefore(retry, policy, failure?.retryAfterMs), signal);
       if (signal.aborted) throw new GatewayError(499, "upstream_error", "client closed the request");
-      const result = await attemptCall(c, codec, { route, plan, streaming, attempt: ++attempt });
+      const result = await attemptCall(c, codec, { route, plan, streaming, attempt: ++attempt, onTokens });
       if (result.kind === "answer") return result.response;
       failure = result;
     }

@@ -46,13 +46,10 @@ export function tracedRequest(
           span.setAttribute("gen_ai.response.time_to_first_chunk", (Date.now() - start) / 1000);
           span.addEvent("gen_ai.first_chunk");
         },
-        event(data) {
-          if (recording) init.observer?.observeEvent(data);
-        },
-        end(outcome: CallOutcome, json?: unknown) {
+        end(outcome: CallOutcome) {
           timings.upstream = Date.now() - start;
           if (!recording) return;
-          if (json !== undefined) init.observer?.observeResponse(json);
+          // upstream.ts has fed the observer every event / the whole response by now.
           if (init.observer) span.setAttributes(init.observer.attributes(opts.captureContent));
           const failure = failureOf(outcome);
           if (failure) {

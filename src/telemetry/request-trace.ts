@@ -28,8 +28,7 @@ export interface ClientCall {
   readonly headers: Readonly<Record<string, string>>;
   responded(status: number): void;
   firstChunk(): void;
-  event(data: unknown): void;
-  end(outcome: CallOutcome, json?: unknown): void;
+  end(outcome: CallOutcome): void;
 }
 
 /** A request's tracing: the seam through which upstream.ts reports, whether tracing is on, off or unsampled. */
@@ -49,7 +48,6 @@ export function passthroughTrace(incoming: Headers): RequestTrace {
     headers,
     responded() {},
     firstChunk() {},
-    event() {},
     end() {},
   };
   const silent: ClientCall = { ...call, headers: {} };

@@ -131,11 +131,15 @@ describe("Plano configs", () => {
     const ignored = (key: string) => `${key}: ignored (Plano key with no meaning at the edge)`;
     expect(notices).toEqual([
       ...["version", "agents", "filters", "listeners", "endpoints", "routing_preferences", "system_prompt"].map(ignored),
-      ...["prompt_targets", "prompt_guards", "ratelimits", "overrides", "routing", "state_storage"].map(ignored),
+      ...["prompt_targets", "prompt_guards", "overrides", "routing", "state_storage"].map(ignored),
       ignored("model_providers[2].routing_preferences"),
       ignored("model_providers[11].http_host"),
       ignored("tracing.trace_arch_internal"),
       "tracing.opentracing_grpc_endpoint: ignored (Workers cannot export over gRPC; list an OTLP/HTTP endpoint under tracing.exporters)",
+    ]);
+    // Plano's ratelimits are enforced at the edge too, in its own selector form.
+    expect(config.rateLimits).toEqual([
+      { model: "openai/gpt-4o", selector: { header: "x-org-id", value: "*" }, requests: undefined, tokens: 200000, windowSeconds: 3600 },
     ]);
   });
 

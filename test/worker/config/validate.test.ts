@@ -347,7 +347,7 @@ describe("top level", () => {
 
   it("accepts Plano's top-level keys with one notice each", () => {
     const planoKeys = ["version", "listeners", "endpoints", "prompt_targets", "prompt_guards", "system_prompt", "overrides"];
-    const more = ["agents", "filters", "ratelimits", "state_storage", "routing", "routing_preferences", "mode"];
+    const more = ["agents", "filters", "state_storage", "routing", "routing_preferences", "mode"];
     const raw: Record<string, unknown> = withProviders([{ model: "mock/echo" }]);
     for (const key of [...planoKeys, ...more]) raw[key] = key === "version" ? "v0.3.0" : {};
     const { notices } = valid(raw);
