@@ -1,5 +1,10 @@
 // @ts-check
-// The browser pages: one HTML shell and one script (vanilla JS, no framework) that read the JSON API.
-export const PAGE_HTML = `<!doctype html><html><head><meta charset="utf-8"><title>tracegate traces</title></head>
-<body><main id="app">tracegate</main><script src="/app.js"></script></body></html>`;
-export const PAGE_SCRIPT = `document.getElementById("app").textContent = "tracegate traces";`;
+// The browser pages: one HTML shell, one stylesheet and one script (vanilla JS, no framework, no build step) in
+// viewer/page/, read once at start-up. The script reads the JSON API and refreshes on its own.
+import { readFileSync } from "node:fs";
+
+const read = (/** @type {string} */ name) => readFileSync(new URL(`./page/${name}`, import.meta.url), "utf8");
+
+export const PAGE_HTML = read("index.html");
+export const PAGE_SCRIPT = read("app.js");
+export const PAGE_STYLE = read("style.css");

@@ -10,7 +10,7 @@ import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { DecodeError, decodeJson, decodeProtobuf } from "./otlp-decode.js";
 import { ExportTraceServiceResponse, RpcStatus } from "./otlp-schema.js";
-import { PAGE_HTML, PAGE_SCRIPT } from "./page.js";
+import { PAGE_HTML, PAGE_SCRIPT, PAGE_STYLE } from "./page.js";
 import { buildTree, flatten, spansOf, TraceStore } from "./store.js";
 import { matches, modelStats, parseDuration, parseWhere, summarize } from "./summary.js";
 
@@ -106,6 +106,7 @@ export function createApp(store) {
   app.get("/trace/:id", page);
   app.get("/models", page);
   app.get("/app.js", () => new Response(PAGE_SCRIPT, { headers: { "content-type": "text/javascript; charset=utf-8" } }));
+  app.get("/style.css", () => new Response(PAGE_STYLE, { headers: { "content-type": "text/css; charset=utf-8" } }));
   return app;
 }
 

@@ -49,8 +49,8 @@ describe("npm start", () => {
       headers: { "content-type": "application/json", traceparent: `00-${traceId}-b7ad6b7169203331-01` },
       body: JSON.stringify({ model: "mock/echo", messages: [{ role: "user", content: "hi" }] }),
     });
-    expect(res.status).toBe(200);
-    await res.arrayBuffer();
+    const text = await res.text();
+    expect(res.status, text).toBe(200);
     let found: Summary | undefined;
     const deadline = Date.now() + 15_000;
     while (!found && Date.now() < deadline) {
