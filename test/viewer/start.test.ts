@@ -1,6 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { SpanKind } from "@opentelemetry/api";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { BasicTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, runNode, type Proc } from "./processes";
 
@@ -60,6 +64,41 @@ describe("npm start", () => {
     }
     expect(found).toMatchObject({ root: "POST /v1/chat/completions", httpStatus: 200, spanCount: 2 });
     expect(found?.model).toMatch(/mock\/echo$/);
+  });
+
+  it("puts an app instrumented with the OpenTelemetry JS SDK at the root of the gateway's trace", async () => {
+    const provider = new BasicTracerProvider({
+      resource: resourceFromAttributes({ "service.name": "support-bot" }),
+      spanProcessors: [new SimpleSpanProcessor(new OTLPTraceExporter({ url: `${receiver}/v1/traces` }))],
+    });
+    const span = provider.getTracer("app").startSpan("answer-question", { kind: SpanKind.INTERNAL });
+    const { traceId, spanId } = span.spanContext();
+    const res = await fetch(`${gateway}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", traceparent: `00-${traceId}-${spanId}-01` },
+      body: JSON.stringify({ model: "mock/echo", stream: true, messages: [{ role: "user", content: "hello there" }] }),
+    });
+    await res.text();
+    span.end();
+    await provider.shutdown();
+    let order: { spanId: string; depth: number }[] = [];
+    let spans: { spanId: string; name: string; service: string; events: { name: string }[] }[] = [];
+    const deadline = Date.now() + 15_000;
+    while (order.length < 3 && Date.now() < deadline) {
+      const r = await fetch(`${receiver}/api/traces/${traceId}`);
+      if (r.ok) ({ order, spans } = (await r.json()) as { order: typeof order; spans: typeof spans });
+      if (order.length < 3) await new Promise((done) => setTimeout(done, 200));
+    }
+    const named = order.map((o) => {
+      const s = spans.find((x) => x.spanId === o.spanId);
+      return [o.depth, s?.service, s?.name];
+    });
+    expect(named).toEqual([
+      [0, "support-bot", "answer-question"],
+      [1, "tracegate", "POST /v1/chat/completions"],
+      [2, "tracegate", "chat echo"],
+    ]);
+    expect(spans.find((s) => s.name === "chat echo")?.events.map((e) => e.name)).toContain("gen_ai.first_chunk");
   });
 
   it("stops both processes on SIGTERM", async () => {
