@@ -1,3 +1,4 @@
+import type { CredentialHeader } from "./auth/credentials";
 import type { GatewayConfig } from "./config/types";
 import type { RateLimiter } from "./ratelimit/limiter";
 import type { RequestTrace } from "./telemetry/request-trace";
@@ -14,5 +15,6 @@ export interface Bindings {
 export interface AppEnv {
   Bindings: Bindings;
   /** `clientName`: the authenticated client (key name or JWT `sub`), set by the auth middleware. */
-  Variables: { config: GatewayConfig; trace: RequestTrace; clientName?: string };
+  /** `authHeader`: the header that carried the gateway key (never forwarded by `passthrough_auth`). */
+  Variables: { config: GatewayConfig; trace: RequestTrace; clientName?: string; authHeader?: CredentialHeader };
 }

@@ -2,18 +2,12 @@ import { trace } from "@opentelemetry/api";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
 import { GatewayError } from "../errors";
+import { presentedCredential } from "./credentials";
 import { verifyJwt } from "./jwt";
 import { matchKey } from "./keys";
 
 const NOT_CONFIGURED =
   'auth: not configured. Write "auth: none" to serve any client, or list auth.keys / auth.jwt (README: Client auth)';
-
-/** The key a client presents: `Authorization: Bearer <key>` or `x-api-key`. */
-function presentedKey(headers: Headers): string | undefined {
-  const auth = headers.get("authorization");
-  const bearer = auth?.match(/^bearer\s+(\S+)\s*$/i)?.[1];
-  return bearer ?? (headers.get("x-api-key")?.trim() || undefined);
-}
 
 const looksLikeJwt = (token: string) => /^[\w-]+\.[\w-]+\.[\w-]*$/.test(token);
 
@@ -26,10 +20,11 @@ export const authMiddleware = createMiddleware<AppEnv>(async (c, next) => {
   const auth = c.get("config").auth;
   if (!auth) throw new GatewayError(500, "config_error", NOT_CONFIGURED);
   if (auth.kind === "none") return next();
-  const token = presentedKey(c.req.raw.headers);
-  if (!token) {
+  const credential = presentedCredential(c.req.raw.headers);
+  if (!credential) {
     throw new GatewayError(401, "unauthorized", "missing API key: send Authorization: Bearer <key> or x-api-key");
   }
+  const token = credential.value;
   let name: string | undefined;
   if (auth.jwt && looksLikeJwt(token)) {
     try {
@@ -43,6 +38,7 @@ export const authMiddleware = createMiddleware<AppEnv>(async (c, next) => {
   }
   if (name === undefined) throw new GatewayError(401, "unauthorized", "invalid API key");
   c.set("clientName", name);
+  c.set("authHeader", credential.header);
   trace.getActiveSpan()?.setAttribute("tracegate.client.name", name);
   await next();
 });

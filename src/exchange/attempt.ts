@@ -63,7 +63,7 @@ export async function attemptCall<Req>(
   try {
     exchange = await callUpstream({
       url,
-      headers: upstreamHeaders(provider, codec.format, c.req.raw.headers, c.env, streaming),
+      headers: upstreamHeaders(provider, codec.format, c.req.raw.headers, c.env, streaming, c.get("authHeader")),
       body: JSON.stringify(plan.upstreamBody),
       clientSignal: c.req.raw.signal,
       timeoutMs: provider.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS,

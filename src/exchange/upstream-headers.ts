@@ -1,7 +1,8 @@
 import type { ProviderConfig } from "../config/types";
 import { resolveSecret } from "../config/secrets";
 import { GatewayError, type ApiFormat } from "../errors";
-import { ADAPTERS, clientKey } from "../providers/adapters";
+import { presentedCredential, type CredentialHeader } from "../auth/credentials";
+import { ADAPTERS } from "../providers/adapters";
 
 /**
  * Headers for the provider request: content type, the interface's fixed headers, client headers of the same API,
@@ -13,6 +14,7 @@ export function upstreamHeaders(
   client: Headers,
   env: Readonly<Record<string, unknown>>,
   streaming: boolean,
+  consumed: CredentialHeader | undefined,
 ): Headers {
   const adapter = ADAPTERS[provider.interface];
   const headers = new Headers(adapter.fixedHeaders);
@@ -25,7 +27,7 @@ export function upstreamHeaders(
     }
   }
   for (const [name, value] of Object.entries(provider.headers)) headers.set(name, value);
-  const key = providerKey(provider, client, env);
+  const key = providerKey(provider, client, env, consumed);
   if (key !== undefined) for (const [name, value] of Object.entries(adapter.authHeaders(key))) headers.set(name, value);
   return headers;
 }
@@ -34,8 +36,9 @@ function providerKey(
   provider: ProviderConfig,
   client: Headers,
   env: Readonly<Record<string, unknown>>,
+  consumed: CredentialHeader | undefined,
 ): string | undefined {
-  if (provider.passthroughAuth) return clientKey(client);
+  if (provider.passthroughAuth) return presentedCredential(client, consumed)?.value;
   const secret = resolveSecret(provider.accessKey, env, `model_providers[name=${provider.name}].access_key`);
   if (!secret.ok) throw new GatewayError(500, "config_error", secret.error);
   return secret.value;

@@ -26,13 +26,3 @@ export const ADAPTERS: Readonly<Record<ProviderInterface, InterfaceAdapter>> = {
     forwardedClientHeaders: ["anthropic-version", "anthropic-beta"],
   },
 };
-
-/** The key a client sent (for `passthrough_auth`): `Authorization: Bearer …` or `x-api-key`. */
-export function clientKey(headers: Headers): string | undefined {
-  const auth = headers.get("authorization");
-  if (auth && /^bearer\s+/i.test(auth)) {
-    const key = auth.replace(/^bearer\s+/i, "").trim();
-    if (key) return key;
-  }
-  return headers.get("x-api-key")?.trim() || undefined;
-}

@@ -13,7 +13,7 @@ function envWith(ratelimits: unknown[]) {
       ratelimits,
     }),
     ...KEYS,
-    RATE_LIMITER: workerEnv.RATE_LIMITER,
+    RATE_LIMITER: (workerEnv as { RATE_LIMITER?: unknown }).RATE_LIMITER,
   };
 }
 
