@@ -36,6 +36,8 @@ export interface ProviderConfig {
   /** False stops sending `traceparent`/`tracestate` to this provider. */
   readonly propagateTraceContext: boolean;
   readonly retry: RetryPolicy;
+  /** For streams: limit for the first body chunk after the headers (`first_chunk_timeout_ms`). */
+  readonly firstChunkTimeoutMs: number | undefined;
   /** Limit for a whole call, headers and body (`timeout_ms`); undefined = the default (10 minutes). */
   readonly timeoutMs: number | undefined;
   /** `gen_ai.provider.name` for spans. */

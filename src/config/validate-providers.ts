@@ -26,6 +26,7 @@ const PROVIDER_KEYS = [
   "passthrough_auth",
   "propagate_trace_context",
   "timeout_ms",
+  "first_chunk_timeout_ms",
   "retry",
 ] as const;
 
@@ -168,6 +169,10 @@ function validateEntry(raw: unknown, path: string, issues: Issues): EntrySummary
   const retry = entry.retry === undefined ? DEFAULT_RETRY : (validateRetry(entry.retry, at("retry"), issues) ?? DEFAULT_RETRY);
   const timeoutMs =
     entry.timeout_ms === undefined ? undefined : expectPositiveInteger(entry.timeout_ms, at("timeout_ms"), issues);
+  const firstChunkTimeoutMs =
+    entry.first_chunk_timeout_ms === undefined
+      ? undefined
+      : expectPositiveInteger(entry.first_chunk_timeout_ms, at("first_chunk_timeout_ms"), issues);
   const headers = entry.headers === undefined ? {} : expectHeaders(entry.headers, at("headers"), issues);
   const url = entry.base_url === undefined ? undefined : expectHttpUrl(entry.base_url, at("base_url"), issues);
   const explicitInterface =
@@ -206,6 +211,7 @@ function validateEntry(raw: unknown, path: string, issues: Issues): EntrySummary
       propagateTraceContext,
       retry,
       timeoutMs,
+      firstChunkTimeoutMs,
       otelName: known?.otelName ?? parsed.provider,
     },
   };

@@ -5,7 +5,8 @@ import { ADAPTERS } from "../providers/adapters";
 import { KNOWN_PROVIDERS } from "../providers/known";
 import type { ModelRoute } from "../providers/resolve";
 import { retryAfterMs } from "../retry-after";
-import { pipeStream } from "../streaming/pipe";
+import { awaitFirstChunk } from "../streaming/first-chunk";
+import { pipeStream, type ChunkSource } from "../streaming/pipe";
 import { inputContentAttributes } from "../telemetry/genai-content";
 import { requestAttributes } from "../telemetry/genai-request";
 import { responseTap } from "../telemetry/genai-response";
@@ -90,8 +91,22 @@ export async function attemptCall<Req>(
   const upstream = exchange.response;
   const headers = { "x-tracegate-model": route.resolvedModel };
   const contentType = upstream.headers.get("content-type");
-  if (upstream.ok && streaming && contentType?.includes("text/event-stream")) {
-    return { kind: "answer", response: new Response(pipeStream(exchange, plan.stream()), { headers: { ...SSE_HEADERS, ...headers } }) };
+  if (upstream.ok && streaming && contentType?.includes("text/event-stream") && upstream.body) {
+    let source: ChunkSource | undefined;
+    const wait = provider.firstChunkTimeoutMs;
+    if (wait !== undefined) {
+      // Nothing has reached the client yet: a provider silent past first_chunk_timeout_ms can still be retried.
+      source = await awaitFirstChunk(upstream.body, wait);
+      if (!source) {
+        const err = new GatewayError(504, "upstream_timeout", `provider sent no stream data within ${wait} ms`);
+        exchange.abort();
+        exchange.settle({ kind: "error", error: err });
+        if (retryOn.includes(504)) return { kind: "retryable", answer: () => { throw err; }, retryAfterMs: undefined };
+        throw err;
+      }
+    }
+    const body = pipeStream(exchange, plan.stream(), source);
+    return { kind: "answer", response: new Response(body, { headers: { ...SSE_HEADERS, ...headers } }) };
   }
   let text: string;
   try {

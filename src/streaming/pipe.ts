@@ -16,14 +16,23 @@ export interface StreamCodec {
   error(err: GatewayError): string;
 }
 
+/** Where the pipe reads upstream bytes: the body's reader, or one that replays an already-read first chunk. */
+export interface ChunkSource {
+  read(): Promise<ReadableStreamReadResult<Uint8Array>>;
+  cancel(reason?: unknown): Promise<void>;
+}
+
 /**
  * The one place an upstream stream body is piped to the client. Pull-based, so each upstream chunk is
  * translated and forwarded as it arrives (nothing is buffered) and backpressure reaches the provider.
  * The client cancelling aborts the upstream fetch; an upstream failure ends the stream with an error event.
  */
-export function pipeStream(exchange: UpstreamExchange, codec: StreamCodec): ReadableStream<Uint8Array> {
-  const body = exchange.response.body;
-  const reader = body?.getReader();
+export function pipeStream(
+  exchange: UpstreamExchange,
+  codec: StreamCodec,
+  source: ChunkSource | undefined = exchange.response.body?.getReader(),
+): ReadableStream<Uint8Array> {
+  const reader = source;
   const parser = new SseParser();
   const encoder = new TextEncoder();
   let first = true;

@@ -22,6 +22,7 @@ beforeAll(async () => {
       { model: "anthropic/*", access_key: "$ANTHROPIC_KEY", base_url: provider.url },
       { model: "dead/model", provider_interface: "openai", base_url: `http://127.0.0.1:${deadPort}` },
       { model: "retrying/*", provider_interface: "openai", base_url: provider.url, retry: { attempts: 3, backoff_ms: 10 } },
+      { model: "quiet/*", provider_interface: "openai", base_url: provider.url, first_chunk_timeout_ms: 300 },
       { model: "slow/stall", provider_interface: "openai", base_url: provider.url, timeout_ms: 300 },
       { model: "mock/echo", default: true },
     ],
@@ -29,6 +30,7 @@ beforeAll(async () => {
     model_aliases: {
       fast: { target: "anthropic/claude-test" },
       sturdy: { targets: ["openai/fail-500", "anthropic/claude-test"] },
+      patient: { targets: ["quiet/stall-body", "openai/gpt-test"] },
     },
   };
   gateway = await startWranglerDev({
@@ -197,6 +199,20 @@ describe("OpenAI SDK", () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
+  it("answers 502 for a provider's garbage, and ends a garbage stream with an error event", async () => {
+    const post = (stream: boolean) =>
+      fetch(`${gateway.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "openai/garbage", stream, messages: [{ role: "user", content: "hi" }] }),
+      });
+    const plain = await post(false);
+    expect(plain.status).toBe(502);
+    expect(await plain.json()).toMatchObject({ error: { code: "upstream_error" } });
+    const streamed: string = await (await post(true)).text();
+    expect(streamed).toContain("malformed stream event");
+  });
+
   it("ends a stream interrupted upstream with a well-formed error event", async () => {
     const res = await fetch(`${gateway.url}/v1/chat/completions`, {
       method: "POST",
@@ -268,6 +284,22 @@ describe("retries and fallbacks", () => {
     let text = "";
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
     expect(text).toBe("Hello from anthropic mock");
+  });
+
+  it("gives up on a stream silent past first_chunk_timeout_ms (504) and falls back when an alias allows", async () => {
+    const started = Date.now();
+    const res = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "quiet/stall-body", stream: true, messages: [{ role: "user", content: "hi" }] }),
+    });
+    expect(res.status).toBe(504);
+    expect(await res.json()).toMatchObject({ error: { code: "upstream_timeout" } });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const stream = await openai.chat.completions.create({ model: "patient", stream: true, messages: [{ role: "user", content: "hi" }] });
+    let text = "";
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
+    expect(text).toBe("Hello from openai mock");
   });
 
   it("retries a 429 (in the default on_status) and passes it on when the attempts run out", async () => {

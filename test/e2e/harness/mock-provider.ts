@@ -38,6 +38,17 @@ export async function startMockProvider(opts: { chunkDelayMs?: number } = {}): P
       if (!res.writableFinished) closedEarly.push(model);
     });
     if (model === "stall") return; // never answers: for timeouts
+    if (model === "garbage") {
+      const stream = body.stream === true;
+      res.writeHead(200, { "content-type": stream ? "text/event-stream" : "application/json" });
+      res.end(stream ? "data: {not json\n\n" : "<html>oops</html>");
+      return;
+    }
+    if (model === "stall-body") {
+      res.writeHead(200, { "content-type": "text/event-stream" }); // headers, then silence
+      res.flushHeaders();
+      return;
+    }
     // `flaky-*`: the first request for each such model fails with 503, later ones succeed.
     if (model.startsWith("flaky-") && received.filter((r) => r.body.model === model).length === 1) {
       res.writeHead(503, { "content-type": "application/json", "retry-after": "0" });

@@ -59,6 +59,7 @@ describe("validateConfig: a valid config", () => {
         propagateTraceContext: true,
         timeoutMs: undefined,
         retry: DEFAULT_RETRY,
+        firstChunkTimeoutMs: undefined,
         otelName: "openai",
       },
       {
@@ -74,6 +75,7 @@ describe("validateConfig: a valid config", () => {
         propagateTraceContext: false,
         timeoutMs: 30000,
         retry: DEFAULT_RETRY,
+        firstChunkTimeoutMs: undefined,
         otelName: "local",
       },
     ]);

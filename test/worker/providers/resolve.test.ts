@@ -17,6 +17,7 @@ function provider(model: string, extra: Partial<ProviderConfig> = {}): ProviderC
     propagateTraceContext: true,
     timeoutMs: undefined,
     retry: DEFAULT_RETRY,
+    firstChunkTimeoutMs: undefined,
     otelName: "openai",
     ...extra,
   };
