@@ -8,6 +8,7 @@
 import { gunzipSync } from "node:zlib";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { DecodeError, decodeJson, decodeProtobuf } from "./otlp-decode.js";
 import { ExportTraceServiceResponse, RpcStatus } from "./otlp-schema.js";
 import { PAGE_HTML, PAGE_SCRIPT, PAGE_STYLE } from "./page.js";
@@ -21,40 +22,42 @@ const MAX_BODY_BYTES = 64 * 1024 * 1024;
 const PROTOBUF = "application/x-protobuf";
 const JSON_TYPE = "application/json";
 
-/** @param {TraceStore} store */
-export function createApp(store) {
+/** @param {TraceStore} store @param {{ maxBodyBytes?: number }} [limits] */
+export function createApp(store, limits = {}) {
+  const maxBytes = limits.maxBodyBytes ?? MAX_BODY_BYTES;
   const app = new Hono();
 
+  // Refuses a body over the limit while it streams in (content-length or not), before it is buffered.
+  app.post("/v1/traces", bodyLimit({ maxSize: maxBytes, onError: (c) => c.json({ code: 8, message: `body over ${maxBytes} bytes` }, 413) }));
   app.post("/v1/traces", async (c) => {
     const type = (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
     const isProto = type === PROTOBUF;
     if (!isProto && type !== JSON_TYPE) {
       return c.json({ code: 3, message: `unsupported content type "${type}": use ${PROTOBUF} or ${JSON_TYPE}` }, 415);
     }
-    /** @param {number} status @param {string} message */
-    const fail = (status, message) => {
-      if (!isProto) return c.json({ code: 3, message }, /** @type {400 | 413} */ (status));
+    /** A 400 with a google.rpc.Status (INVALID_ARGUMENT) in the request's encoding. */
+    const fail = (/** @type {string} */ message) => {
+      if (!isProto) return c.json({ code: 3, message }, 400);
       const body = RpcStatus.encode(RpcStatus.create({ code: 3, message })).finish();
-      return c.body(body.slice(), /** @type {400 | 413} */ (status), { "content-type": PROTOBUF });
+      return c.body(body.slice(), 400, { "content-type": PROTOBUF });
     };
     let bytes = new Uint8Array(await c.req.arrayBuffer());
-    if (bytes.length > MAX_BODY_BYTES) return fail(413, "body over 64 MiB");
     const encoding = (c.req.header("content-encoding") ?? "identity").trim().toLowerCase();
     if (encoding === "gzip") {
       try {
-        bytes = gunzipSync(bytes, { maxOutputLength: MAX_BODY_BYTES });
+        bytes = gunzipSync(bytes, { maxOutputLength: maxBytes });
       } catch (err) {
-        return fail(400, `invalid gzip body: ${err instanceof Error ? err.message : String(err)}`);
+        return fail(`invalid gzip body: ${err instanceof Error ? err.message : String(err)}`);
       }
     } else if (encoding !== "identity" && encoding !== "") {
-      return fail(400, `unsupported content-encoding "${encoding}"`);
+      return fail(`unsupported content-encoding "${encoding}"`);
     }
     /** @type {Decoded} */
     let decoded;
     try {
       decoded = isProto ? decodeProtobuf(bytes) : decodeJson(new TextDecoder().decode(bytes));
     } catch (err) {
-      if (err instanceof DecodeError) return fail(400, err.message);
+      if (err instanceof DecodeError) return fail(err.message);
       throw err;
     }
     store.add(decoded.spans);
@@ -112,12 +115,12 @@ export function createApp(store) {
 
 /**
  * Starts the receiver; resolves once it listens.
- * @param {{ port?: number, host?: string, file?: string | undefined, maxTraces?: number }} [options]
+ * @param {{ port?: number, host?: string, file?: string | undefined, maxTraces?: number, maxBodyBytes?: number }} [options]
  * @returns {Promise<{ url: string, port: number, store: TraceStore, close(): Promise<void> }>}
  */
 export function startReceiver(options = {}) {
   const store = new TraceStore({ maxTraces: options.maxTraces, file: options.file });
-  const app = createApp(store);
+  const app = createApp(store, { maxBodyBytes: options.maxBodyBytes });
   const host = options.host ?? "127.0.0.1";
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port: options.port ?? 4318, hostname: host }, (info) => {

@@ -166,6 +166,24 @@ describe("OTLP/HTTP answers", () => {
     expect(text.status).toBe(415);
   });
 
+  it("refuses bodies over the limit with 413, compressed or not", async () => {
+    const small = await startReceiver({ port: 0, maxBodyBytes: 1024 });
+    try {
+      const big = otlpJson([{ traceId: "77777777777777777777777777777777", spanId: "7777777777777777", name: "x".repeat(2000), startMs: 0, durationMs: 1 }]);
+      expect((await postJson(small.url, big)).status).toBe(413);
+      // Small on the wire, over the limit once inflated: refused as undecodable rather than inflated without bound.
+      const bomb = await fetch(`${small.url}/v1/traces`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "content-encoding": "gzip" },
+        body: gzipSync(big),
+      });
+      expect(bomb.status).toBe(400);
+      expect(small.store.size).toBe(0);
+    } finally {
+      await small.close();
+    }
+  });
+
   it("reports spans with malformed ids as a partial success", async () => {
     const res = await postJson(
       receiver.url,
