@@ -1,0 +1,143 @@
+#!/usr/bin/env node
+// Soak test: `wrangler dev` with tracing at 100% (exporting to a local receiver), a mock OpenAI provider, and a
+// bounded load — N requests at concurrency C, one in four streamed. Reports status counts and the workerd
+// process's memory after warm-up and at the end. Loopback only. Usage: npm run soak -- [--requests 20000] [--concurrency 32]
+import { spawn } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
+import { createServer } from "node:http";
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const REQUESTS = arg("requests", 20_000);
+const CONCURRENCY = arg("concurrency", 32);
+const WARMUP = Math.min(1_000, Math.floor(REQUESTS / 10));
+const TRACING = !process.argv.includes("--no-tracing");
+
+function listen(handler) {
+  const server = createServer(handler);
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+const completion = JSON.stringify({
+  id: "chatcmpl-soak", object: "chat.completion", created: 1, model: "soak",
+  choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }],
+  usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 },
+});
+const chunk = (delta, finish) =>
+  `data: ${JSON.stringify({ id: "chatcmpl-soak", object: "chat.completion.chunk", created: 1, model: "soak", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+const usageChunk = `data: ${JSON.stringify({ id: "chatcmpl-soak", object: "chat.completion.chunk", created: 1, model: "soak", choices: [], usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 } })}\n\n`;
+
+const provider = await listen((req, res) => {
+  let body = "";
+  req.on("data", (d) => (body += d));
+  req.on("end", () => {
+    if (JSON.parse(body).stream) {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.end(chunk({ role: "assistant", content: "" }, null) + chunk({ content: "a b c" }, null) + chunk({}, "stop") + usageChunk + "data: [DONE]\n\n");
+    } else {
+      res.writeHead(200, { "content-type": "application/json" }).end(completion);
+    }
+  });
+});
+let spansReceived = 0;
+const receiver = await listen((req, res) => {
+  req.on("data", () => {});
+  req.on("end", () => {
+    spansReceived++;
+    res.writeHead(200, { "content-type": "application/x-protobuf" }).end();
+  });
+});
+const port = await new Promise((resolve) => {
+  const s = createServer().listen(0, "127.0.0.1", () => {
+    const p = s.address().port;
+    s.close(() => resolve(p));
+  });
+});
+const config = {
+  model_providers: [{ model: "soak/*", provider_interface: "openai", base_url: `http://127.0.0.1:${provider.address().port}` }],
+  auth: "none",
+  ...(TRACING ? { tracing: { random_sampling: 100, exporters: [{ endpoint: `http://127.0.0.1:${receiver.address().port}/v1/traces` }] } } : {}),
+};
+const wrangler = spawn(
+  "npx",
+  ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", "0", "--log-level", "error",
+    "--show-interactive-dev-session=false", "--var", `GATEWAY_CONFIG:${JSON.stringify(config)}`],
+  { detached: true, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" } },
+);
+const url = `http://127.0.0.1:${port}`;
+for (let i = 0; i < 300; i++) {
+  try {
+    await (await fetch(`${url}/healthz`)).arrayBuffer();
+    break;
+  } catch {
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** RSS (KiB) of every workerd process in wrangler's process group. */
+function workerdRss() {
+  let total = 0;
+  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const pgid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+      if (pgid !== wrangler.pid || !readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("workerd")) continue;
+      total += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+    } catch {
+      // process gone
+    }
+  }
+  return total;
+}
+
+const statuses = new Map();
+let unexpected = 0;
+async function one(i) {
+  const stream = i % 4 === 0;
+  try {
+    const res = await fetch(`${url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "soak/m", stream, messages: [{ role: "user", content: `hi ${i}` }] }),
+    });
+    const text = await res.text();
+    statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+    const ok = res.status === 200 && (stream ? text.endsWith("data: [DONE]\n\n") : text.includes('"content":"ok"'));
+    if (!ok) unexpected++;
+  } catch {
+    statuses.set("network", (statuses.get("network") ?? 0) + 1);
+    unexpected++;
+  }
+}
+async function run(count) {
+  let next = 0;
+  const workers = Array.from({ length: CONCURRENCY }, async () => {
+    while (next < count) await one(next++);
+  });
+  await Promise.all(workers);
+}
+
+await run(WARMUP);
+await new Promise((r) => setTimeout(r, 1_000));
+const before = workerdRss();
+const started = Date.now();
+await run(REQUESTS);
+const seconds = (Date.now() - started) / 1000;
+await new Promise((r) => setTimeout(r, 2_000));
+const after = workerdRss();
+const result = {
+  requests: REQUESTS, concurrency: CONCURRENCY, tracing: TRACING, streamedShare: 0.25, seconds, rps: Math.round(REQUESTS / seconds),
+  statuses: Object.fromEntries(statuses), unexpectedErrors: unexpected, otlpPosts: spansReceived,
+  workerdRssKiB: { afterWarmup: before, end: after, growthPercent: before ? Math.round(((after - before) / before) * 1000) / 10 : null },
+};
+console.log(JSON.stringify(result, null, 2));
+try {
+  process.kill(-wrangler.pid, "SIGTERM");
+} catch {
+  // already gone
+}
+provider.close();
+receiver.close();
+process.exit(unexpected === 0 ? 0 : 1);
