@@ -8,7 +8,8 @@ const USAGE = `usage:
   tracegate traces [--port 4318] [--host 127.0.0.1] [--file traces.jsonl] [--max-traces 1000]
   tracegate trace [last|<trace-id or 8-char prefix>] [--where key=value]... [--since 5m|2h|1d] [--limit N]
                   [--list] [--json] [-v] [--url http://127.0.0.1:4318]
-  tracegate stats [--since 1h] [--where key=value]... [--json] [--url http://127.0.0.1:4318]`;
+  tracegate stats [--since 1h] [--where key=value]... [--json] [--url http://127.0.0.1:4318]
+  tracegate hash-key [--new] [key]     (SHA-256 for auth.keys[].key_sha256; the key may also come on stdin)`;
 
 /** @param {string[]} argv @returns {Promise<number>} exit code; the receiver keeps the process alive */
 export async function main(argv) {
@@ -17,6 +18,7 @@ export async function main(argv) {
     if (command === "traces" || command === "serve") return await runReceiver(rest);
     if (command === "trace") return await (await import("./cli-trace.js")).runTrace(rest);
     if (command === "stats") return await (await import("./cli-trace.js")).runStats(rest);
+    if (command === "hash-key") return await (await import("./cli-hash-key.js")).runHashKey(rest);
     if (command === "help" || command === "--help" || command === "-h" || command === undefined) {
       console.log(USAGE);
       return command === undefined ? 1 : 0;
