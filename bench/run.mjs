@@ -19,7 +19,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
-import { cpus, totalmem, release } from "node:os";
+import { cpus, loadavg, release, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startMockUpstream, STREAM_CHUNKS } from "./mock-upstream.mjs";
@@ -35,11 +35,12 @@ const roundsAt = args.indexOf("--rounds");
 
 const P = QUICK
   ? { rounds: 1, c1Warmup: 50, c1N: 300, latencyN: 10, c32Seconds: 2, streamsPerRound: 4, coldStarts: 2, devN: 100, devSeconds: 2 }
-  : { rounds: 3, c1Warmup: 200, c1N: 1500, latencyN: 30, c32Seconds: 5, streamsPerRound: 8, coldStarts: 5, devN: 400, devSeconds: 4 };
+  : { rounds: 3, c1Warmup: 200, c1N: 1500, latencyN: 30, c32Seconds: 5, streamsPerRound: 16, coldStarts: 5, devN: 400, devSeconds: 4 };
 if (roundsAt >= 0) P.rounds = Math.max(1, Number(args[roundsAt + 1]) || P.rounds);
-const STREAM_CONCURRENCY = 4;
+const STREAM_CONCURRENCY = 8;
 
 const started = Date.now();
+const loadAtStart = loadavg()[0];
 const log = (msg) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -404,6 +405,7 @@ const results = {
     kernel: release(),
     node: process.versions.node,
     workerd: spawnSync(workerdBinary(), ["--version"], { encoding: "utf8" }).stdout.trim(),
+    loadAverage: { start: loadAtStart, end: loadavg()[0] },
   },
   parameters: { ...P, streamConcurrency: STREAM_CONCURRENCY, streamChunks: STREAM_CHUNKS, streamIntervalMs: 20, quick: QUICK },
   systems: systems.map((s) => {
@@ -482,7 +484,7 @@ function markdown(r) {
     );
   }
   lines.push("");
-  lines.push("Added = system minus direct to the mock (p50 and p99 of per-request times measured with `process.hrtime` on one keep-alive connection). c=32: autocannon, 32 connections, median of the rounds. Streaming: 64 chunks 20 ms apart, 4 streams at a time on keep-alive connections, p50.");
+  lines.push(`Added = system minus direct to the mock (p50 and p99 of per-request times measured with \`process.hrtime\` on one keep-alive connection). c=32: autocannon, 32 connections, median of the rounds. Streaming: 64 chunks 20 ms apart, ${r.parameters.streamConcurrency} streams at a time on keep-alive connections, p50. Load average (1 min) at start ${r.machine.loadAverage.start.toFixed(2)}, at end ${r.machine.loadAverage.end.toFixed(2)}: other work on the machine moves these figures.`);
   lines.push("");
   const cs = r.coldStart;
   lines.push(`Cold start (workerd spawn → first answered request, median of ${r.parameters.coldStarts}): bare Worker ${fmt(cs.bare?.medianMs, 1)} ms, tracegate ${fmt(cs.tracegate?.medianMs, 1)} ms.`);
