@@ -95,7 +95,9 @@ const bare = async () => {
   const res = new Response(up.body, { status: up.status, headers: up.headers });
   await res.arrayBuffer();
 };
+let tracedCalls = 0;
 const gateway = (env) => async () => {
+  if (env === envTraced) tracedCalls++;
   const pending = [];
   const ctx = { waitUntil: (p) => pending.push(p), passThroughOnException() {}, props: {} };
   const req = new Request("http://gw/v1/chat/completions", {
@@ -133,7 +135,7 @@ const perSystem = systems.map(([name]) => ({ name, us: med(rows.filter((r) => r.
 const bareUs = perSystem[0].us;
 console.log(`\nper request, in process (Node ${process.versions.node}, ${STREAM ? "streamed: 66 SSE events" : "JSON"}; median of 3 rounds of ${Math.floor(N / 3)}):`);
 for (const s of perSystem) console.log(`  ${s.name.padEnd(26)} ${s.us.toFixed(1).padStart(7)} us  (${s.us === bareUs ? "floor" : `+${(s.us - bareUs).toFixed(1)} us`})`);
-console.log(`  OTLP POSTs: ${otlpPosts} for ${Math.floor(N / 3) * 3 + 6000} traced requests (in process: every request flushes its own spans)`);
+console.log(`  OTLP POSTs: ${otlpPosts} for ${tracedCalls} traced requests (each request drains the span buffer from its own waitUntil)`);
 
 // ---- where the time goes -------------------------------------------------------------------------------------------
 // Map bundle lines to source files with esbuild's "// src/…" module comments.
