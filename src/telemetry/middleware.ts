@@ -10,7 +10,7 @@ import {
 import type { Context as HonoContext, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { tracedRequest, type CallTimings } from "./call-span";
-import { flush } from "./exporter";
+import { exportBuffered } from "./export-loop";
 import { newSpanId, newTraceId } from "./ids";
 import { passthroughTrace } from "./request-trace";
 import { decide } from "./sampler";
@@ -117,12 +117,12 @@ export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppE
   };
 }
 
-/** Ends the SERVER span once every CLIENT span has ended (after a stream's last chunk), then exports. */
+/** Ends the SERVER span once every CLIENT span has ended (after a stream's last chunk), then exports (coalesced). */
 async function finish(server: Span, recorder: SpanRecorder, settings: TracingSettings): Promise<void> {
   await recorder.idle(1);
   server.end();
   isolateSpanBuffer.add(recorder.spans);
-  await flush(isolateSpanBuffer, settings.targets, settings.resource, {
+  await exportBuffered(isolateSpanBuffer, settings.targets, settings.resource, {
     fetch: (input, init) => fetch(input, init),
     log: (message) => console.warn(message),
   });
