@@ -16,6 +16,17 @@ export interface DevServer {
  * `/healthz` answers. Each server gets its own persistence folder and inspector port so several can run at once.
  */
 export async function startWranglerDev(vars: Record<string, string>): Promise<DevServer> {
+  // Ports are picked free but can be taken by a parallel test before wrangler binds: try again on new ones.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(vars);
+    } catch (err) {
+      if (attempt === 3) throw err;
+    }
+  }
+}
+
+async function startOnce(vars: Record<string, string>): Promise<DevServer> {
   const port = await freePort();
   const inspectorPort = await freePort();
   const persist = mkdtempSync(join(tmpdir(), "tracegate-dev-"));
@@ -31,10 +42,12 @@ export async function startWranglerDev(vars: Record<string, string>): Promise<De
   let output = "";
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
-  const url = `http://127.0.0.1:${port}`;
   const stop = () => stopProcess(child).finally(() => rmSync(persist, { recursive: true, force: true }));
+  let url: string;
   try {
-    await waitForHealth(url, child, () => output);
+    // The URL wrangler reports, not the one asked for: if another process took the port between freePort() and
+    // the bind (tests run in parallel), wrangler listens elsewhere and says so.
+    url = await waitForHealth(child, () => output);
   } catch (err) {
     await stop();
     throw err;
@@ -42,17 +55,21 @@ export async function startWranglerDev(vars: Record<string, string>): Promise<De
   return { url, output: () => output, stop };
 }
 
-async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<void> {
+async function waitForHealth(child: ChildProcess, output: () => string): Promise<string> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode}):\n${output()}`);
+    const url = /Ready on (http:\/\/[\w.:[\]-]+)/.exec(output())?.[1];
     try {
-      const res = await fetch(`${url}/healthz`);
-      await res.arrayBuffer();
-      return;
+      if (url) {
+        // /healthz answers JSON from tracegate itself (ok, or a config error): proof it is ours.
+        const text = await (await fetch(`${url}/healthz`)).text();
+        if (text.startsWith("{")) return url;
+      }
     } catch {
-      await new Promise((r) => setTimeout(r, 200));
+      // not up yet
     }
+    await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`wrangler dev did not answer within 60 s:\n${output()}`);
 }
