@@ -3,7 +3,7 @@
 // with one candidate fix applied at a time (src/ itself is never touched), serves each bundle on workerd next to the
 // unmodified build and the bare Worker, and compares throughput at concurrency 32 against the same mock, alternating.
 //
-//   node bench/variants.mjs [--seconds 5] [--rounds 2]
+//   node bench/variants.mjs [--seconds 5] [--rounds 2] [--stream]
 //
 // Candidates (string patches; a patch that no longer applies is reported and its variant skipped):
 //   coalesced-flush  one OTLP export in flight per isolate: a request adds its spans to the isolate buffer and
@@ -12,6 +12,9 @@
 //                    request (an experiment only: client disconnects would no longer abort the upstream call)
 //   signal-streams-only  request.signal is read (and listened to) for streamed calls only: a client that leaves
 //                    during a non-streamed call no longer aborts it (a candidate fix that keeps stream aborts)
+//   native-stream    (with --stream) a streamed answer is the provider's body stream itself, as in the bare Worker,
+//                    instead of pipe.ts's JavaScript ReadableStream (an experiment only: no translation, no
+//                    usage stripping, the CLIENT span never ends)
 //   raw-body         a pass-through (OpenAI → OpenAI) JSON answer is returned as the provider's text instead of
 //                    JSON.parse + Response.json re-serialization (the parse stays: spans and usage need it)
 import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
@@ -72,6 +75,13 @@ const PATCHES = {
       replace: "const signal = streaming ? c.req.raw.signal : new AbortController().signal;",
     },
   ],
+  "native-stream": [
+    {
+      file: "src/exchange/attempt.ts",
+      find: /const body = pipeStream\(exchange, plan\.stream\(\), source\);/,
+      replace: "const body = source ? pipeStream(exchange, plan.stream(), source) : upstream.body;",
+    },
+  ],
   "raw-body": [
     {
       file: "src/exchange/attempt.ts",
@@ -117,7 +127,14 @@ function build(names) {
   return builds.get(key);
 }
 
-const plan = [
+const STREAM = args.includes("--stream");
+const plan = STREAM
+  ? [
+      { id: "bare Worker", build: () => buildWorker(join(benchDir, "bare-worker.wrangler.toml")), bindings: { UPSTREAM: mock.url }, model: "zero" },
+      { id: "tracegate off, as committed", names: [], config: off },
+      { id: "tracegate off, native-stream", names: ["native-stream"], config: off },
+    ]
+  : [
   { id: "bare Worker", build: () => buildWorker(join(benchDir, "bare-worker.wrangler.toml")), bindings: { UPSTREAM: mock.url }, model: "zero" },
   { id: "tracegate off, as committed", names: [], config: off },
   { id: "tracegate off, raw-body", names: ["raw-body"], config: off },
@@ -126,7 +143,7 @@ const plan = [
   { id: "tracegate 100%, as committed", names: [], config: traced },
   { id: "tracegate 100%, coalesced-flush", names: ["coalesced-flush"], config: traced },
   { id: "tracegate 100%, coalesced-flush + signal-streams-only + raw-body", names: ["coalesced-flush", "signal-streams-only", "raw-body"], config: traced },
-];
+    ];
 
 const systems = [];
 let port = 19400 + Math.floor(Math.random() * 500);
@@ -154,6 +171,53 @@ const run = (s, seconds) =>
     connections: 32,
     duration: seconds,
   });
+if (STREAM) {
+  const http = await import("node:http");
+  const streamOnce = (s, agent) =>
+    new Promise((resolve, reject) => {
+      const payload = JSON.stringify({ model: s.model, stream: true, messages: [{ role: "user", content: "hi" }] });
+      const t0 = process.hrtime.bigint();
+      let first = 0;
+      const req = http.request(
+        { agent, host: "127.0.0.1", port: s.port, path: "/v1/chat/completions", method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } },
+        (res) => {
+          res.on("data", () => {
+            if (!first) first = Number(process.hrtime.bigint() - t0) / 1000;
+          });
+          res.on("end", () => (res.statusCode === 200 ? resolve(first) : reject(new Error(String(res.statusCode)))));
+        },
+      );
+      req.on("error", reject);
+      req.end(payload);
+    });
+  for (const s of systems) s.ttfc = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const s of round % 2 ? [...systems].reverse() : systems) {
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+      await Promise.allSettled(Array.from({ length: 8 }, () => streamOnce(s, agent)));
+      for (let b = 0; b < 4; b++) {
+        for (const r of await Promise.allSettled(Array.from({ length: 8 }, () => streamOnce(s, agent)))) {
+          if (r.status === "fulfilled") s.ttfc.push(r.value);
+          else s.errors++;
+        }
+      }
+      agent.destroy();
+    }
+  }
+  for (const s of systems) s.child.kill("SIGTERM");
+  await mock.close();
+  await otlp.close();
+  const medUs = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const bareTtfc = medUs(systems[0].ttfc);
+  console.log(`\nstreaming time to first chunk on workerd (p50 of ${ROUNDS} x 32 streams, 8 at a time), alternating:\n`);
+  console.log("| build | first chunk p50 | over bare | errors |\n|---|---|---|---|");
+  for (const s of systems) {
+    const t = medUs(s.ttfc);
+    console.log(`| ${s.id} | ${Math.round(t).toLocaleString("en-US")} us | ${s === systems[0] ? "—" : `+${Math.round(t - bareTtfc).toLocaleString("en-US")} us`} | ${s.errors} |`);
+  }
+  process.exit(0);
+}
+
 for (let round = 0; round < ROUNDS; round++) {
   for (const s of round % 2 ? [...systems].reverse() : systems) {
     await run(s, 1);
