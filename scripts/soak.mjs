@@ -14,6 +14,9 @@ const REQUESTS = arg("requests", 20_000);
 const CONCURRENCY = arg("concurrency", 32);
 const WARMUP = Math.min(1_000, Math.floor(REQUESTS / 10));
 const TRACING = !process.argv.includes("--no-tracing");
+// --workerd: the built bundle on `workerd serve` (the runtime Cloudflare runs) instead of `wrangler dev`, whose
+// local dev stack grows by itself (a bare pass-through Worker grows about as much under it).
+const WORKERD = process.argv.includes("--workerd");
 
 function listen(handler) {
   const server = createServer(handler);
@@ -60,12 +63,23 @@ const config = {
   auth: "none",
   ...(TRACING ? { tracing: { random_sampling: 100, exporters: [{ endpoint: `http://127.0.0.1:${receiver.address().port}/v1/traces` }] } } : {}),
 };
-const wrangler = spawn(
-  "npx",
-  ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", "0", "--log-level", "error",
-    "--show-interactive-dev-session=false", "--var", `GATEWAY_CONFIG:${JSON.stringify(config)}`],
-  { detached: true, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" } },
-);
+let server;
+let serverPgid;
+if (WORKERD) {
+  const { buildWorker, writeWorkerdConfig, spawnWorkerd } = await import("../bench/workerd.mjs");
+  const build = buildWorker(new URL("../wrangler.toml", import.meta.url).pathname);
+  const capnp = writeWorkerdConfig(build, { port, textBindings: { GATEWAY_CONFIG: JSON.stringify(config) } });
+  server = spawnWorkerd(capnp).child;
+  serverPgid = undefined;
+} else {
+  server = spawn(
+    "npx",
+    ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", "0", "--log-level", "error",
+      "--show-interactive-dev-session=false", "--var", `GATEWAY_CONFIG:${JSON.stringify(config)}`],
+    { detached: true, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" } },
+  );
+  serverPgid = server.pid;
+}
 const url = `http://127.0.0.1:${port}`;
 for (let i = 0; i < 300; i++) {
   try {
@@ -76,14 +90,15 @@ for (let i = 0; i < 300; i++) {
   }
 }
 
-/** RSS (KiB) of every workerd process in wrangler's process group. */
+/** RSS (KiB) of the workerd process (under wrangler dev: every workerd in wrangler's process group). */
 function workerdRss() {
   let total = 0;
   for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
       const pgid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
-      if (pgid !== wrangler.pid || !readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("workerd")) continue;
+      const ours = serverPgid === undefined ? Number(pid) === server.pid : pgid === serverPgid;
+      if (!ours || !readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("workerd")) continue;
       total += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
     } catch {
       // process gone
@@ -111,10 +126,16 @@ async function one(i) {
     unexpected++;
   }
 }
-async function run(count) {
+const samples = [];
+async function run(count, sample = false) {
   let next = 0;
+  const every = Math.max(1, Math.floor(count / 5));
   const workers = Array.from({ length: CONCURRENCY }, async () => {
-    while (next < count) await one(next++);
+    while (next < count) {
+      const i = next++;
+      if (sample && i > 0 && i % every === 0) samples.push({ requests: i, rssKiB: workerdRss() });
+      await one(i);
+    }
   });
   await Promise.all(workers);
 }
@@ -123,18 +144,19 @@ await run(WARMUP);
 await new Promise((r) => setTimeout(r, 1_000));
 const before = workerdRss();
 const started = Date.now();
-await run(REQUESTS);
+await run(REQUESTS, true);
 const seconds = (Date.now() - started) / 1000;
 await new Promise((r) => setTimeout(r, 2_000));
 const after = workerdRss();
 const result = {
-  requests: REQUESTS, concurrency: CONCURRENCY, tracing: TRACING, streamedShare: 0.25, seconds, rps: Math.round(REQUESTS / seconds),
+  runtime: WORKERD ? "workerd serve" : "wrangler dev", requests: REQUESTS, concurrency: CONCURRENCY, tracing: TRACING, streamedShare: 0.25, seconds, rps: Math.round(REQUESTS / seconds),
   statuses: Object.fromEntries(statuses), unexpectedErrors: unexpected, otlpPosts: spansReceived,
-  workerdRssKiB: { afterWarmup: before, end: after, growthPercent: before ? Math.round(((after - before) / before) * 1000) / 10 : null },
+  workerdRssKiB: { afterWarmup: before, samples, end: after, growthPercent: before ? Math.round(((after - before) / before) * 1000) / 10 : null },
 };
 console.log(JSON.stringify(result, null, 2));
 try {
-  process.kill(-wrangler.pid, "SIGTERM");
+  if (serverPgid === undefined) server.kill("SIGTERM");
+  else process.kill(-serverPgid, "SIGTERM");
 } catch {
   // already gone
 }
