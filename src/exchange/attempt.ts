@@ -27,6 +27,17 @@ export interface RetryableFailure {
   readonly retryAfterMs: number | undefined;
 }
 
+/** A failure with no provider body to pass on: if every attempt fails, the client gets this error. */
+function retryableError(err: GatewayError): RetryableFailure {
+  return {
+    kind: "retryable",
+    answer: () => {
+      throw err;
+    },
+    retryAfterMs: undefined,
+  };
+}
+
 export type AttemptResult = { readonly kind: "answer"; readonly response: Response } | RetryableFailure;
 
 export interface AttemptInput {
@@ -84,7 +95,7 @@ export async function attemptCall<Req>(
   } catch (err) {
     // Unreachable (502) and timed out (504) are retryable when the policy lists those statuses.
     if (err instanceof GatewayError && (err.status === 502 || err.status === 504) && retryOn.includes(err.status)) {
-      return { kind: "retryable", answer: () => { throw err; }, retryAfterMs: undefined };
+      return retryableError(err);
     }
     throw err;
   }
@@ -101,7 +112,7 @@ export async function attemptCall<Req>(
         const err = new GatewayError(504, "upstream_timeout", `provider sent no stream data within ${wait} ms`);
         exchange.abort();
         exchange.settle({ kind: "error", error: err });
-        if (retryOn.includes(504)) return { kind: "retryable", answer: () => { throw err; }, retryAfterMs: undefined };
+        if (retryOn.includes(504)) return retryableError(err);
         throw err;
       }
     }
