@@ -23,12 +23,12 @@ import { contextWithRecorder, GatewayTracerProvider, SpanRecorder, startServerSp
 
 const ROUTES = new Set(["/v1/chat/completions", "/v1/messages", "/v1/models", "/healthz", "/_conformance/tracecontext"]);
 
-function serverAttributes(c: HonoContext<AppEnv>, settings: TracingSettings): Attributes {
+function serverAttributes(c: HonoContext<AppEnv>, headerAttributes: Attributes): Attributes {
   const req = c.req.raw;
   const url = new URL(req.url);
   const cf = (req as { cf?: { colo?: unknown } }).cf;
   const attributes: Attributes = {
-    ...requestHeaderAttributes(settings, req.headers),
+    ...headerAttributes,
     "http.request.method": req.method,
     "url.path": url.pathname,
     "url.scheme": url.protocol.replace(":", ""),
@@ -87,18 +87,19 @@ export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppE
       isRemote: false,
     };
     const recorder = new SpanRecorder();
+    // Plano's span_attributes go on the SERVER span and on every CLIENT span: mapped once per request.
+    const extraAttributes = decision.sampled ? requestHeaderAttributes(settings, headers) : {};
     const server: Span = decision.sampled
       ? startServerSpan(
           recorder,
           spanContext,
           parent && { traceId: parent.traceId, spanId: parent.parentId, traceFlags: parent.flags, isRemote: true },
           ROUTES.has(c.req.path) ? `${c.req.method} ${c.req.path}` : c.req.method,
-          serverAttributes(c, settings),
+          serverAttributes(c, extraAttributes),
         )
       : trace.wrapSpanContext(spanContext);
     const ctx = trace.setSpan(contextWithRecorder(ROOT_CONTEXT, recorder), server);
     const timings: CallTimings = {};
-    const extraAttributes = decision.sampled ? requestHeaderAttributes(settings, headers) : {};
     const opts = { captureContent: settings.captureContent, flags: decision.flags, tracestate, extraAttributes };
     c.set("trace", tracedRequest(tracer, ctx, opts, timings));
     await apiContext.with(ctx, next);
