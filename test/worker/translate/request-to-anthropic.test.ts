@@ -1,25 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { ChatCompletionRequest, ChatMessage } from "../../../src/formats/openai";
-import { anthropicRequestToOpenai, openaiRequestToAnthropic, TranslationError } from "../../../src/translate/request";
-import { fixtures } from "../../fixtures/translate";
+import { anthropicRequestToOpenai, openaiRequestToAnthropic } from "../../../src/translate/request";
+import { fixtures, PNG, translationError } from "../../fixtures/translate";
 
-const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
 
 const chat = (messages: ChatMessage[], extra: Partial<ChatCompletionRequest> = {}): ChatCompletionRequest => ({
   model: "claude-fast",
   messages,
   ...extra,
 });
-
-function translationError(fn: () => unknown): TranslationError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof TranslationError) return err;
-    throw err;
-  }
-  throw new Error("expected a TranslationError");
-}
 
 describe("openaiRequestToAnthropic: the recorded agent conversation", () => {
   const req = fixtures.openaiRequestAgent();

@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { MessageParam, MessagesRequest } from "../../../src/formats/anthropic";
-import { anthropicRequestToOpenai, openaiRequestToAnthropic, TranslationError } from "../../../src/translate/request";
-import { fixtures } from "../../fixtures/translate";
+import { anthropicRequestToOpenai, openaiRequestToAnthropic } from "../../../src/translate/request";
+import { fixtures, PNG, translationError } from "../../fixtures/translate";
 
 const EIFFEL = "https://upload.wikimedia.org/wikipedia/commons/a/a8/Tour_Eiffel_Wikimedia_Commons.jpg";
-const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
 
 const messages = (list: MessageParam[], extra: Partial<MessagesRequest> = {}): MessagesRequest => ({
   model: "gpt-fast",
@@ -12,16 +11,6 @@ const messages = (list: MessageParam[], extra: Partial<MessagesRequest> = {}): M
   messages: list,
   ...extra,
 });
-
-function translationError(fn: () => unknown): TranslationError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof TranslationError) return err;
-    throw err;
-  }
-  throw new Error("expected a TranslationError");
-}
 
 describe("anthropicRequestToOpenai: the recorded agent request", () => {
   const req = fixtures.anthropicRequestAgent();
