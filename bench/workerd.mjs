@@ -95,8 +95,8 @@ const worker :Workerd.Worker = (
 }
 
 /** Starts `workerd serve <config>`; resolves once it is spawned (not once it answers). */
-export function spawnWorkerd(configPath) {
-  const child = spawn(workerdBinary(), ["serve", configPath, "--verbose"], {
+export function spawnWorkerd(configPath, extraArgs = []) {
+  const child = spawn(workerdBinary(), ["serve", configPath, "--verbose", ...extraArgs], {
     cwd: dirname(configPath),
     env: { ...process.env, PWD: dirname(configPath) },
     stdio: ["ignore", "ignore", "pipe"],

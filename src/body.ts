@@ -13,13 +13,26 @@ function checkContentType(req: Request): void {
   }
 }
 
+// Stateless between calls (`decode` without `stream: true`), so one instance serves every request of the isolate.
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
 /** Reads a request body as UTF-8 text, refusing (413) once it exceeds `limit` bytes without buffering more. */
 export async function readBodyText(req: Request, limit: number): Promise<string> {
   checkContentType(req);
-  const declared = Number(req.headers.get("content-length") ?? "NaN");
+  const length = req.headers.get("content-length");
+  const declared = length === null ? NaN : Number(length);
   if (declared > limit) throw tooLarge(limit);
   if (!req.body) return "";
-  const reader = req.body.getReader();
+  if (!(declared >= 0)) return decodeUtf8(await readLimited(req.body, limit));
+  // A declared length bounds the body off the wire (HTTP framing ends it there), so one native read is safe;
+  // the size is checked again for Requests built in code, whose header may not match their body.
+  const bytes = new Uint8Array(await req.arrayBuffer());
+  if (bytes.byteLength > limit) throw tooLarge(limit);
+  return decodeUtf8(bytes);
+}
+
+async function readLimited(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
+  const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -38,8 +51,12 @@ export async function readBodyText(req: Request, limit: number): Promise<string>
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
+  return bytes;
+}
+
+function decodeUtf8(bytes: Uint8Array): string {
   try {
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    return utf8.decode(bytes);
   } catch {
     throw new GatewayError(400, "invalid_request", "request body is not valid UTF-8");
   }
@@ -53,7 +70,8 @@ export function parseJson(text: string): unknown {
   } catch {
     throw new GatewayError(400, "invalid_request", "request body is not valid JSON");
   }
-  if (depthOf(value) > MAX_JSON_DEPTH) {
+  // Nesting deeper than the limit takes at least two characters a level, so short bodies skip the walk.
+  if (text.length > 2 * MAX_JSON_DEPTH && depthOf(value) > MAX_JSON_DEPTH) {
     throw new GatewayError(400, "invalid_request", `request body nests deeper than ${MAX_JSON_DEPTH} levels`);
   }
   return value;

@@ -4,16 +4,21 @@ import type { CallOutcome, ClientCall, ClientCallInit, RequestTrace } from "./te
 /** Default limit for a whole upstream exchange (headers and body), like the official SDKs' 10 minutes. */
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 600_000;
 
-export type Fetcher = (request: Request) => Promise<Response>;
+/** `fetch` itself, or an in-Worker provider (the built-in mock). */
+export type Fetcher = (url: string, init: RequestInit) => Promise<Response>;
 
 export interface UpstreamRequest {
   readonly url: string;
-  readonly headers: Headers;
+  /** Lower-case names; the call's trace headers are added to it. */
+  readonly headers: Record<string, string>;
   readonly body: string;
-  /** Aborted when the client goes away; aborts the upstream fetch. */
-  readonly clientSignal: AbortSignal;
+  /**
+   * Aborted when the client goes away: aborts the upstream fetch and ends the call as cancelled. Undefined when
+   * nothing needs to see that (no span, no usage to count): workerd cancels the invocation's fetch by itself then,
+   * and a listener on the client's signal is the costliest part of a fast call.
+   */
+  readonly clientSignal: AbortSignal | undefined;
   readonly timeoutMs: number;
-  /** `fetch`, or an in-Worker provider (the built-in mock). */
   readonly send: Fetcher;
   readonly trace: RequestTrace;
   readonly call: ClientCallInit;
@@ -62,7 +67,7 @@ function callOutcome(outcome: UpstreamOutcome, status: number): CallOutcome {
  */
 export async function callUpstream(req: UpstreamRequest): Promise<UpstreamExchange> {
   const call: ClientCall = req.trace.startCall(req.call);
-  for (const [name, value] of Object.entries(call.headers)) req.headers.set(name, value);
+  Object.assign(req.headers, call.headers);
   const controller = new AbortController();
   let timedOut = false;
   let status = 0;
@@ -73,7 +78,7 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamExchan
     if (ended) return;
     ended = true;
     clearTimeout(timer);
-    req.clientSignal.removeEventListener("abort", onClientAbort);
+    req.clientSignal?.removeEventListener("abort", onClientAbort);
     if (json !== undefined) observer?.observeResponse(json);
     call.end(outcome);
     req.onEnd?.(outcome);
@@ -87,19 +92,17 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamExchan
     timedOut = true;
     controller.abort();
   }, req.timeoutMs);
-  if (req.clientSignal.aborted) onClientAbort();
-  else req.clientSignal.addEventListener("abort", onClientAbort);
+  if (req.clientSignal?.aborted) onClientAbort();
+  else req.clientSignal?.addEventListener("abort", onClientAbort);
   let response: Response;
   try {
-    response = await req.send(
-      new Request(req.url, { method: "POST", headers: req.headers, body: req.body, signal: controller.signal }),
-    );
+    response = await req.send(req.url, { method: "POST", headers: req.headers, body: req.body, signal: controller.signal });
   } catch (err) {
     const host = hostOf(req.url);
     let error: GatewayError;
     if (timedOut) {
       error = new GatewayError(504, "upstream_timeout", `provider ${host} did not answer within ${req.timeoutMs} ms`);
-    } else if (req.clientSignal.aborted) {
+    } else if (req.clientSignal?.aborted) {
       error = new GatewayError(499, "upstream_error", "client closed the request");
     } else {
       const reason = err instanceof Error ? err.message : String(err);

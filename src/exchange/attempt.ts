@@ -1,3 +1,4 @@
+import type { Attributes } from "@opentelemetry/api";
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { GatewayError } from "../errors";
@@ -15,7 +16,7 @@ import type { ClientCodec, ExchangePlan } from "./types";
 import { upstreamErrorResponse } from "./upstream-error";
 import { upstreamHeaders } from "./upstream-headers";
 
-const networkFetch: Fetcher = (request) => fetch(request);
+const networkFetch: Fetcher = (url, init) => fetch(url, init);
 
 const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
 
@@ -46,8 +47,24 @@ export interface AttemptInput {
   readonly streaming: boolean;
   /** 1-based attempt number across retries and fallbacks, recorded on the span. */
   readonly attempt: number;
-  /** Receives the tokens the call used once it has ended (token rate limits). */
-  readonly onTokens: (tokens: number) => void;
+  /** Receives the tokens the call used once it has ended (token rate limits); undefined when nothing needs them. */
+  readonly onTokens: ((tokens: number) => void) | undefined;
+}
+
+function callAttributes(
+  captureContent: boolean,
+  { provider }: ModelRoute,
+  plan: ExchangePlan,
+  { url, streaming, attempt }: { url: string; streaming: boolean; attempt: number },
+): Attributes {
+  const attributes = requestAttributes(provider.interface, plan.upstreamBody, {
+    providerName: provider.otelName,
+    url,
+    streaming,
+  });
+  attributes["tracegate.attempt"] = attempt;
+  if (captureContent) Object.assign(attributes, inputContentAttributes(provider.interface, plan.upstreamBody));
+  return attributes;
 }
 
 /**
@@ -62,22 +79,18 @@ export async function attemptCall<Req>(
   const { provider } = route;
   const url = provider.baseUrl + ADAPTERS[provider.interface].path;
   const trace = c.get("trace");
-  const attributes = requestAttributes(provider.interface, plan.upstreamBody, {
-    providerName: provider.otelName,
-    url,
-    streaming,
-  });
-  attributes["tracegate.attempt"] = attempt;
-  if (trace.captureContent) Object.assign(attributes, inputContentAttributes(provider.interface, plan.upstreamBody));
+  // Span attributes and the response tap cost allocations on every request: only when a span records or a token
+  // rate limit needs the usage.
+  const attributes = trace.recording ? callAttributes(trace.captureContent, route, plan, { url, streaming, attempt }) : {};
+  const tap = trace.recording || onTokens ? responseTap(provider.interface, { captureContent: trace.captureContent }) : undefined;
   const retryOn = provider.retry.onStatus;
-  const tap = responseTap(provider.interface, { captureContent: trace.captureContent });
   let exchange;
   try {
     exchange = await callUpstream({
       url,
       headers: upstreamHeaders(provider, codec.format, c.req.raw.headers, c.env, streaming, c.get("authHeader")),
       body: JSON.stringify(plan.upstreamBody),
-      clientSignal: c.req.raw.signal,
+      clientSignal: streaming || tap ? c.req.raw.signal : undefined,
       timeoutMs: provider.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
       send: KNOWN_PROVIDERS[provider.provider]?.serve ?? networkFetch,
       trace,
@@ -87,10 +100,13 @@ export async function attemptCall<Req>(
         propagate: provider.propagateTraceContext,
         observer: tap,
       },
-      onEnd: () => {
-        const usage = tap.usage();
-        onTokens((usage.input ?? 0) + (usage.output ?? 0));
-      },
+      onEnd:
+        tap && onTokens
+          ? () => {
+              const usage = tap.usage();
+              onTokens((usage.input ?? 0) + (usage.output ?? 0));
+            }
+          : undefined,
     });
   } catch (err) {
     // Unreachable (502) and timed out (504) are retryable when the policy lists those statuses.

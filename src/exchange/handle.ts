@@ -53,15 +53,18 @@ export async function handleModelCall<Req>(c: Context<AppEnv>, codec: ClientCode
   }
   const onTokens = await enforceRateLimits(c, clientModel);
   const streaming = body.stream === true;
-  const signal = c.req.raw.signal;
   let failure: RetryableFailure | undefined;
   let attempt = 0;
   for (const route of routes) {
     const plan = planFor(codec, req, route, clientModel);
     const policy = route.provider.retry;
     for (let retry = 0; retry < policy.attempts; retry++) {
-      if (retry > 0) await sleep(delayBefore(retry, policy, failure?.retryAfterMs), signal);
-      if (signal.aborted) throw new GatewayError(499, "upstream_error", "client closed the request");
+      if (attempt > 0) {
+        // Read only once a retry or fallback is due: touching the client's signal costs on every request.
+        const signal = c.req.raw.signal;
+        if (retry > 0) await sleep(delayBefore(retry, policy, failure?.retryAfterMs), signal);
+        if (signal.aborted) throw new GatewayError(499, "upstream_error", "client closed the request");
+      }
       const result = await attemptCall(c, codec, { route, plan, streaming, attempt: ++attempt, onTokens });
       if (result.kind === "answer") return result.response;
       failure = result;

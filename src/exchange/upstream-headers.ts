@@ -4,42 +4,69 @@ import { GatewayError, type ApiFormat } from "../errors";
 import { presentedCredential, type CredentialHeader } from "../auth/credentials";
 import { ADAPTERS } from "../providers/adapters";
 
+type Env = Readonly<Record<string, unknown>>;
+export type HeaderRecord = Record<string, string>;
+
+/** What a provider's requests always carry, before and after the per-request headers; built once per provider. */
+interface ProviderHeaders {
+  /** The interface's fixed headers and the content type. */
+  readonly first: Readonly<HeaderRecord>;
+  /** The provider's configured `headers` and its configured key: these win over anything the client sent. */
+  readonly last: Readonly<HeaderRecord>;
+}
+
+// Per validated provider config (and the env its `$VAR` key resolves from): the same provider object serves every
+// request of the isolate, so header names are lower-cased and the key resolved once, not per request.
+const cache = new WeakMap<ProviderConfig, { env: Env; headers: ProviderHeaders }>();
+
+function lowerCased(record: Readonly<HeaderRecord>): HeaderRecord {
+  const out: HeaderRecord = {};
+  for (const [name, value] of Object.entries(record)) out[name.toLowerCase()] = value;
+  return out;
+}
+
+function providerHeaders(provider: ProviderConfig, env: Env): ProviderHeaders {
+  const hit = cache.get(provider);
+  if (hit && hit.env === env) return hit.headers;
+  const adapter = ADAPTERS[provider.interface];
+  const last = lowerCased(provider.headers);
+  if (!provider.passthroughAuth) {
+    const secret = resolveSecret(provider.accessKey, env, `model_providers[name=${provider.name}].access_key`);
+    // Not cached: the binding may be set by the next deploy, and the error must name it on every request.
+    if (!secret.ok) throw new GatewayError(500, "config_error", secret.error);
+    if (secret.value !== undefined) Object.assign(last, adapter.authHeaders(secret.value));
+  }
+  const headers = { first: { ...lowerCased(adapter.fixedHeaders), "content-type": "application/json" }, last };
+  cache.set(provider, { env, headers });
+  return headers;
+}
+
 /**
  * Headers for the provider request: content type, the interface's fixed headers, client headers of the same API,
  * the provider's configured `headers`, and the key (configured, or the client's own with `passthrough_auth`).
+ * A plain record with lower-case names: fetch takes it as is, without a Headers object per request.
  */
 export function upstreamHeaders(
   provider: ProviderConfig,
   format: ApiFormat,
   client: Headers,
-  env: Readonly<Record<string, unknown>>,
+  env: Env,
   streaming: boolean,
   consumed: CredentialHeader | undefined,
-): Headers {
+): HeaderRecord {
   const adapter = ADAPTERS[provider.interface];
-  const headers = new Headers(adapter.fixedHeaders);
-  headers.set("content-type", "application/json");
-  headers.set("accept", streaming ? "text/event-stream" : "application/json");
+  const { first, last } = providerHeaders(provider, env);
+  const headers: HeaderRecord = { ...first, accept: streaming ? "text/event-stream" : "application/json" };
   if (format === provider.interface) {
     for (const name of adapter.forwardedClientHeaders) {
       const value = client.get(name);
-      if (value !== null) headers.set(name, value);
+      if (value !== null) headers[name] = value;
     }
   }
-  for (const [name, value] of Object.entries(provider.headers)) headers.set(name, value);
-  const key = providerKey(provider, client, env, consumed);
-  if (key !== undefined) for (const [name, value] of Object.entries(adapter.authHeaders(key))) headers.set(name, value);
+  Object.assign(headers, last);
+  if (provider.passthroughAuth) {
+    const key = presentedCredential(client, consumed)?.value;
+    if (key !== undefined) Object.assign(headers, adapter.authHeaders(key));
+  }
   return headers;
-}
-
-function providerKey(
-  provider: ProviderConfig,
-  client: Headers,
-  env: Readonly<Record<string, unknown>>,
-  consumed: CredentialHeader | undefined,
-): string | undefined {
-  if (provider.passthroughAuth) return presentedCredential(client, consumed)?.value;
-  const secret = resolveSecret(provider.accessKey, env, `model_providers[name=${provider.name}].access_key`);
-  if (!secret.ok) throw new GatewayError(500, "config_error", secret.error);
-  return secret.value;
 }

@@ -10,7 +10,7 @@ export interface KnownProvider {
   /** `gen_ai.provider.name` per the OpenTelemetry GenAI conventions. */
   readonly otelName: string;
   /** A provider served inside the Worker instead of over the network (the built-in mock). */
-  readonly serve?: (request: Request) => Promise<Response>;
+  readonly serve?: (url: string, init: RequestInit) => Promise<Response>;
 }
 
 /** Providers tracegate knows by name: `model: groq/llama-3.1-8b-instant` needs no `base_url`. */
@@ -29,5 +29,5 @@ export const KNOWN_PROVIDERS: Readonly<Record<string, KnownProvider>> = {
     otelName: "gcp.gemini",
   },
   ollama: { interface: "openai", baseUrl: undefined, otelName: "ollama" },
-  mock: { interface: "openai", baseUrl: "http://mock.tracegate.invalid/v1", otelName: "tracegate.mock", serve: mockFetch },
+  mock: { interface: "openai", baseUrl: "http://mock.tracegate.invalid/v1", otelName: "tracegate.mock", serve: (url, init) => mockFetch(new Request(url, init)) },
 };

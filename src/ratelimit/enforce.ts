@@ -5,15 +5,14 @@ import { GatewayError } from "../errors";
 /** Reports the tokens a call used to every token-limited bucket it was counted in. */
 export type TokenSink = (tokens: number) => void;
 
-const noSink: TokenSink = () => {};
-
 /**
  * Applies `ratelimits` to one model call: every matching rule's bucket must have room, else 429 with Retry-After.
- * Requests are counted before the call; tokens are added after it from the actual usage (the returned sink).
+ * Requests are counted before the call; tokens are added after it from the actual usage (the returned sink, or
+ * undefined when no matching rule limits tokens, so the call need not watch usage for it).
  */
-export async function enforceRateLimits(c: Context<AppEnv>, clientModel: string): Promise<TokenSink> {
+export async function enforceRateLimits(c: Context<AppEnv>, clientModel: string): Promise<TokenSink | undefined> {
   const rules = c.get("config").rateLimits;
-  if (!rules || rules.length === 0) return noSink;
+  if (!rules || rules.length === 0) return undefined;
   const namespace = c.env.RATE_LIMITER;
   if (!namespace) {
     throw new GatewayError(500, "config_error", "ratelimits need the RATE_LIMITER Durable Object binding (see wrangler.toml)");
@@ -44,7 +43,7 @@ export async function enforceRateLimits(c: Context<AppEnv>, clientModel: string)
     throw new GatewayError(429, "rate_limited", `rate limit reached; retry in ${wait} s`, undefined, wait);
   }
   const tokenBuckets = buckets.filter(({ rule }) => rule.tokens !== undefined);
-  if (tokenBuckets.length === 0) return noSink;
+  if (tokenBuckets.length === 0) return undefined;
   return (tokens) => {
     if (tokens <= 0) return;
     const work = Promise.all(tokenBuckets.map(({ rule, stub }) => stub.addTokens(tokens, rule.windowSeconds)));

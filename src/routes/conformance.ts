@@ -4,7 +4,7 @@ import type { AppEnv } from "../env";
 import { GatewayError } from "../errors";
 import { callUpstream, type Fetcher } from "../upstream";
 
-const networkFetch: Fetcher = (request) => fetch(request);
+const networkFetch: Fetcher = (url, init) => fetch(url, init);
 
 interface Hop {
   readonly url: string;
@@ -35,7 +35,7 @@ export const conformance = new Hono<AppEnv>().post("/tracecontext", async (c) =>
   for (const hop of hops) {
     const exchange = await callUpstream({
       url: hop.url,
-      headers: new Headers({ "content-type": "application/json" }),
+      headers: { "content-type": "application/json" },
       body: JSON.stringify(hop.arguments),
       clientSignal: c.req.raw.signal,
       timeoutMs: 10_000,

@@ -16,11 +16,12 @@ export interface CallTimings {
 export function tracedRequest(
   tracer: Tracer,
   ctx: Context,
-  opts: { captureContent: boolean; flags: number; tracestate: string; extraAttributes: Attributes },
+  opts: { captureContent: boolean; sampled: boolean; flags: number; tracestate: string; extraAttributes: Attributes },
   timings: CallTimings,
 ): RequestTrace {
   return {
     captureContent: opts.captureContent,
+    recording: opts.sampled,
     startCall(init: ClientCallInit): ClientCall {
       const span = tracer.startSpan(
         init.name,

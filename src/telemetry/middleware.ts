@@ -100,7 +100,13 @@ export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppE
       : trace.wrapSpanContext(spanContext);
     const ctx = trace.setSpan(contextWithRecorder(ROOT_CONTEXT, recorder), server);
     const timings: CallTimings = {};
-    const opts = { captureContent: settings.captureContent, flags: decision.flags, tracestate, extraAttributes };
+    const opts = {
+      captureContent: settings.captureContent,
+      sampled: decision.sampled,
+      flags: decision.flags,
+      tracestate,
+      extraAttributes,
+    };
     c.set("trace", tracedRequest(tracer, ctx, opts, timings));
     await apiContext.with(ctx, next);
 

@@ -34,6 +34,8 @@ export interface ClientCall {
 /** A request's tracing: the seam through which upstream.ts reports, whether tracing is on, off or unsampled. */
 export interface RequestTrace {
   readonly captureContent: boolean;
+  /** Whether this request's spans are recorded (tracing on and sampled): span attributes are worth computing. */
+  readonly recording: boolean;
   startCall(init: ClientCallInit): ClientCall;
 }
 
@@ -51,5 +53,5 @@ export function passthroughTrace(incoming: Headers): RequestTrace {
     end() {},
   };
   const silent: ClientCall = { ...call, headers: {} };
-  return { captureContent: false, startCall: (init) => (init.propagate ? call : silent) };
+  return { captureContent: false, recording: false, startCall: (init) => (init.propagate ? call : silent) };
 }

@@ -66,6 +66,37 @@ describe("POST /v1/chat/completions", () => {
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ error: { code: "payload_too_large" } });
   });
+
+  // Bodies with a content-length are read in one native call; without one (chunked), piece by piece.
+  const body = (content: string) => JSON.stringify({ model: "mock/echo", messages: [{ role: "user", content }] });
+  const send = (init: RequestInit) => app.request("/v1/chat/completions", { method: "POST", ...init }, { GATEWAY_CONFIG: CONFIG });
+  const streamOf = (text: string) =>
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        const bytes = new TextEncoder().encode(text);
+        for (let i = 0; i < bytes.length; i += 1000) controller.enqueue(bytes.slice(i, i + 1000));
+        controller.close();
+      },
+    });
+
+  it("reads a body by its content-length, and a chunked body by pieces, to the same answer", async () => {
+    const text = body("héllo");
+    const declared = await send({ body: text, headers: { "content-length": String(new TextEncoder().encode(text).length) } });
+    const chunked = await send({ body: streamOf(text), duplex: "half" } as RequestInit);
+    for (const res of [declared, chunked]) {
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ choices: [{ message: { content: "héllo" } }] });
+    }
+  });
+
+  it("413 for a chunked body over the limit, and for a body longer than its declared content-length", async () => {
+    const big = body("x".repeat(5000));
+    const chunked = await send({ body: streamOf(big), duplex: "half" } as RequestInit);
+    expect(chunked.status).toBe(413);
+    const lying = await send({ body: big, headers: { "content-length": "10" } });
+    expect(lying.status).toBe(413);
+    expect(await lying.json()).toMatchObject({ error: { code: "payload_too_large" } });
+  });
 });
 
 describe("POST /v1/messages", () => {
