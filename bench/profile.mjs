@@ -130,5 +130,16 @@ console.log(`\nworkerd CPU per request (unprofiled run): ${Math.round(cpuPerRequ
 console.log(`profiled run: ${Math.round(profiled.requests.total / SECONDS)} RPS, ${total} samples, errors ${profiled.errors + profiled.non2xx}\n`);
 console.log("self time by function:");
 for (const [fn, n] of [...selfByFn].sort((a, b) => b[1] - a[1]).slice(0, TOP)) console.log(`  ${pct(n).padStart(6)}  ${fn}`);
+// Line-level ticks (V8's positionTicks) of the busiest functions: which statement, native call included, costs.
+const lineTicks = new Map();
+for (const n of profile.nodes) {
+  if (!n.callFrame.url || !n.positionTicks) continue;
+  for (const { line, ticks } of n.positionTicks) lineTicks.set(line, (lineTicks.get(line) ?? 0) + ticks);
+}
+const tickTotal = [...lineTicks.values()].reduce((a, b) => a + b, 0) || 1;
+console.log("\nbusiest lines (share of JavaScript line ticks):");
+for (const [line, n] of [...lineTicks].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+  console.log(`  ${((100 * n) / tickTotal).toFixed(1).padStart(5)}%  ${sourceOf(line - 1).padEnd(34)} ${bundleLines[line - 1]?.trim().slice(0, 90)}`);
+}
 console.log("\nself time by file:");
 for (const [file, n] of [...selfByFile].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${pct(n).padStart(6)}  ${file}`);

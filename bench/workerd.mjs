@@ -63,7 +63,7 @@ export function writeWorkerdConfig(build, { port, textBindings = {} }) {
     return `(name = ${capnpString(name)}, text = embed ${capnpString(name)})`;
   });
   const bindings = Object.entries(textBindings).map(([name, value], i) => {
-    const file = `binding-${i}.txt`;
+    const file = `binding-${port}-${i}.txt`; // per port: two systems may share one build directory
     writeFileSync(join(build.outdir, file), value);
     return `(name = ${capnpString(name)}, text = embed ${capnpString(file)})`;
   });
