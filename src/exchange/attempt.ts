@@ -90,7 +90,7 @@ export async function attemptCall<Req>(
       url,
       headers: upstreamHeaders(provider, codec.format, c.req.raw.headers, c.env, streaming, c.get("authHeader")),
       body: JSON.stringify(plan.upstreamBody),
-      clientSignal: streaming || tap ? c.req.raw.signal : undefined,
+      clientSignal: streaming ? c.req.raw.signal : undefined,
       timeoutMs: provider.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
       send: KNOWN_PROVIDERS[provider.provider]?.serve ?? networkFetch,
       trace,

@@ -39,7 +39,7 @@ export function requestAttributes(
   const b: JsonRecord = isRecord(body) ? body : {};
   const model = nonEmpty(b.model);
   if (model !== undefined) attrs["gen_ai.request.model"] = model;
-  Object.assign(attrs, serverAttributes(opts.url));
+  Object.assign(attrs, serverAttributesOf(opts.url));
 
   const maxTokens = iface === "openai" ? (int(b.max_completion_tokens) ?? int(b.max_tokens)) : int(b.max_tokens);
   if (maxTokens !== undefined) attrs["gen_ai.request.max_tokens"] = maxTokens;
@@ -63,6 +63,21 @@ export function requestAttributes(
   if (opts.streaming) attrs["gen_ai.request.stream"] = true;
   const outputType = requestedOutputType(iface, b);
   if (outputType !== undefined) attrs["gen_ai.output.type"] = outputType;
+  return attrs;
+}
+
+// Provider URLs come from the config, so a handful of distinct strings: parsed once each instead of a URL object per
+// call. Bounded: cleared when full, in case URLs ever vary per request.
+const SERVER_CACHE_LIMIT = 64;
+const serverCache = new Map<string, Readonly<Attributes>>();
+
+function serverAttributesOf(url: string): Readonly<Attributes> {
+  let attrs = serverCache.get(url);
+  if (attrs === undefined) {
+    if (serverCache.size >= SERVER_CACHE_LIMIT) serverCache.clear();
+    attrs = serverAttributes(url);
+    serverCache.set(url, attrs);
+  }
   return attrs;
 }
 

@@ -8,16 +8,26 @@
 
 const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
+// Random bytes are drawn from crypto.getRandomValues a pool at a time (one native call per 64 trace ids instead of
+// one per id) and each byte is used once. A fixed-size isolate buffer, refilled inside a request when used up.
+const POOL_BYTES = 1024;
+const pool = new Uint8Array(POOL_BYTES);
+let poolAt = POOL_BYTES;
+
 function randomHex(bytes: number): string {
-  const buf = new Uint8Array(bytes);
   for (;;) {
-    crypto.getRandomValues(buf);
+    if (poolAt + bytes > POOL_BYTES) {
+      crypto.getRandomValues(pool);
+      poolAt = 0;
+    }
     let out = "";
     let any = 0;
-    for (const b of buf) {
+    for (let i = poolAt; i < poolAt + bytes; i++) {
+      const b = pool[i] ?? 0;
       out += HEX[b] ?? "00";
       any |= b;
     }
+    poolAt += bytes;
     if (any !== 0) return out; // all-zero ids are invalid (odds 2^-64 / 2^-128): draw again
   }
 }

@@ -25,15 +25,15 @@ const ROUTES = new Set(["/v1/chat/completions", "/v1/messages", "/v1/models", "/
 
 function serverAttributes(c: HonoContext<AppEnv>, headerAttributes: Attributes): Attributes {
   const req = c.req.raw;
-  const url = new URL(req.url);
+  const path = c.req.path; // Hono's parse of req.url, without a URL object per request
   const cf = (req as { cf?: { colo?: unknown } }).cf;
   const attributes: Attributes = {
     ...headerAttributes,
     "http.request.method": req.method,
-    "url.path": url.pathname,
-    "url.scheme": url.protocol.replace(":", ""),
+    "url.path": path,
+    "url.scheme": req.url.slice(0, req.url.indexOf(":")),
   };
-  if (ROUTES.has(url.pathname)) attributes["http.route"] = url.pathname;
+  if (ROUTES.has(path)) attributes["http.route"] = path;
   const ua = req.headers.get("user-agent");
   if (ua) attributes["user_agent.original"] = ua;
   const client = req.headers.get("cf-connecting-ip");

@@ -50,6 +50,9 @@ const T = {
 } as const;
 
 const utf8 = new TextEncoder();
+
+/** One hex digit's value ('0'-'9' = 48-57, 'a'-'f' = 97-102; upper case folded). */
+const nibble = (code: number) => (code <= 57 ? code - 48 : (code | 0x20) - 87);
 const UINT64 = (1n << 64n) - 1n;
 
 /** A growable byte buffer with the few protobuf primitives the trace messages need. */
@@ -144,17 +147,29 @@ class Writer {
   string(fieldTag: number, value: string): void {
     const at = this.begin(fieldTag);
     this.ensure(value.length * 3);
-    this.pos += utf8.encodeInto(value, this.buf.subarray(this.pos)).written;
+    // Keys and most values are short ASCII: copied here, without a native call and a subarray per string.
+    const start = this.pos;
+    for (let i = 0; i < value.length; i++) {
+      const code = value.charCodeAt(i);
+      if (code >= 0x80) {
+        this.pos = start + utf8.encodeInto(value, this.buf.subarray(start)).written;
+        this.end(at);
+        return;
+      }
+      this.buf[this.pos++] = code;
+    }
     this.end(at);
   }
 
-  /** Hex ids as bytes (trace id 16, span id 8). */
+  /** Hex ids as bytes (trace id 16, span id 8); ids are lowercase hex, validated where they were read. */
   hex(fieldTag: number, value: string): void {
     const n = value.length >>> 1;
     this.varint(fieldTag);
     this.varint(n);
     this.ensure(n);
-    for (let i = 0; i < n; i++) this.buf[this.pos++] = parseInt(value.substr(i * 2, 2), 16);
+    for (let i = 0; i < 2 * n; i += 2) {
+      this.buf[this.pos++] = (nibble(value.charCodeAt(i)) << 4) | nibble(value.charCodeAt(i + 1));
+    }
   }
 
   finish(): Uint8Array {

@@ -184,6 +184,20 @@ describe("ids", () => {
     for (const digits of seen) expect(digits.size).toBe(16);
   });
 
+  it("trace and span ids drawn in turn stay well-formed and distinct across refills of the random pool", () => {
+    // 24 bytes a pair does not divide the pool, so draws straddle its end and must start on fresh bytes.
+    const ids = new Set<string>();
+    for (let i = 0; i < 500; i++) {
+      const span = newSpanId();
+      const traceId = newTraceId();
+      expect(span).toMatch(/^[0-9a-f]{16}$/);
+      expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+      expect(traceId.includes(span)).toBe(false);
+      ids.add(span).add(traceId);
+    }
+    expect(ids.size).toBe(1000);
+  });
+
   it("ids are valid in a traceparent", () => {
     expect(parseTraceparent(formatTraceparent(newTraceId(), newSpanId(), 1))).toBeDefined();
   });
