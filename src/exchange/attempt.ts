@@ -18,6 +18,7 @@ import { upstreamHeaders } from "./upstream-headers";
 
 const networkFetch: Fetcher = (url, init) => fetch(url, init);
 
+const JSON_HEADERS = { "content-type": "application/json" };
 const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
 
 /** An attempt that failed in a way worth retrying or falling back from (the provider's retry `on_status`). */
@@ -162,5 +163,9 @@ export async function attemptCall<Req>(
     throw err;
   }
   exchange.settle({ kind: "complete", json });
-  return { kind: "answer", response: Response.json(plan.response(json), { headers }) };
+  const answer = plan.response(json);
+  // A pass-through answer (same API both sides) is the provider's own text, parsed above only to check it is JSON
+  // and to feed the span: not serialized again.
+  if (answer === json) return { kind: "answer", response: new Response(text, { headers: { ...JSON_HEADERS, ...headers } }) };
+  return { kind: "answer", response: Response.json(answer, { headers }) };
 }

@@ -25,7 +25,7 @@ export function tracedRequest(
     startCall(init: ClientCallInit): ClientCall {
       const span = tracer.startSpan(
         init.name,
-        { kind: SpanKind.CLIENT, attributes: { ...opts.extraAttributes, ...init.attributes } },
+        { kind: SpanKind.CLIENT, attributes: withExtra(opts.extraAttributes, init.attributes) },
         ctx,
       );
       const { traceId, spanId } = span.spanContext();
@@ -62,6 +62,11 @@ export function tracedRequest(
       };
     },
   };
+}
+
+/** The request-wide attributes under the call's own; no copy when there are none (the span copies them anyway). */
+function withExtra(extra: Attributes, own: Attributes): Attributes {
+  return Object.keys(extra).length === 0 ? own : { ...extra, ...own };
 }
 
 function failureOf(outcome: CallOutcome): { type: string; message: string } | undefined {

@@ -77,7 +77,7 @@ export class RecordingSpan implements Span {
   }
 
   setAttributes(attributes: Attributes): this {
-    for (const [key, value] of Object.entries(attributes)) this.setAttribute(key, value as ApiAttributeValue);
+    for (const key in attributes) this.setAttribute(key, attributes[key]);
     return this;
   }
 

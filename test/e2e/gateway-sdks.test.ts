@@ -1,7 +1,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMockProvider, type MockProvider } from "./harness/mock-provider";
+import { EXACT_BYTES_ANSWER, startMockProvider, type MockProvider } from "./harness/mock-provider";
 import { freePort } from "./harness/ports";
 import { startWranglerDev, type DevServer } from "./harness/wrangler-dev";
 
@@ -252,6 +252,18 @@ describe("OpenAI SDK", () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(provider.closedEarly).toContain("slow-stream");
+  });
+
+  it("hands an OpenAI provider's JSON answer to an OpenAI client byte for byte (big integers, formatting)", async () => {
+    const res = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "openai/exact-bytes", messages: [{ role: "user", content: "hi" }] }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/json");
+    expect(res.headers.get("x-tracegate-model")).toBe("openai/exact-bytes");
+    expect(await res.text()).toBe(EXACT_BYTES_ANSWER);
   });
 
   it("lists configured models and aliases", async () => {

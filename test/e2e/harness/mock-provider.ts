@@ -24,6 +24,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * `stall`, `flaky-*` (503 the first time); any other model answers normally (with a tool call when the request offers tools).
  * Streams are paced (`chunkDelayMs`) so tests can see that chunks arrive before the stream ends.
  */
+/**
+ * Model `exact-bytes`: an OpenAI answer as a provider might format it, with an id past 2^53 that JSON.parse would
+ * round: a pass-through gateway must hand these bytes on unchanged.
+ */
+export const EXACT_BYTES_ANSWER =
+  '{\n  "id": "chatcmpl-exact",\n  "object": "chat.completion",\n  "created": 1700000000,\n  "model": "exact-bytes",\n' +
+  '  "x_provider_seq": 12345678901234567890,\n  "choices": [{"index": 0, "message": {"role": "assistant", "content": "exact"},' +
+  ' "finish_reason": "stop"}],\n  "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}\n}\n';
+
 export async function startMockProvider(opts: { chunkDelayMs?: number } = {}): Promise<MockProvider> {
   const received: ReceivedRequest[] = [];
   const closedEarly: string[] = [];
@@ -61,6 +70,10 @@ export async function startMockProvider(opts: { chunkDelayMs?: number } = {}): P
         ? { type: "error", error: { type: status === 429 ? "rate_limit_error" : "api_error", message: `mock ${status}` } }
         : { error: { message: `mock ${status}`, type: status === 429 ? "rate_limit_error" : "server_error", code: null } };
       res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(payload));
+      return;
+    }
+    if (model === "exact-bytes" && req.url?.endsWith("/chat/completions")) {
+      res.writeHead(200, { "content-type": "application/json" }).end(EXACT_BYTES_ANSWER);
       return;
     }
     if (req.url?.endsWith("/chat/completions")) return openai(body, res, delay);
