@@ -6,7 +6,8 @@
 //
 //   node bench/variants.mjs [--ref HEAD] [--traced] [--seconds 4] [--rounds 3] [--stream]
 //
-// --traced adds both builds with `random_sampling: 100` exporting to a local receiver; --stream compares the time
+// A minimal parse-and-forward Worker (bench/minimal-gateway.ts) runs too: the floor for any gateway that reads the
+// body it forwards. --traced adds both builds with `random_sampling: 100` exporting to a local receiver; --stream compares the time
 // to the first streamed chunk instead. Earlier experiments (string patches of src/, since landed or dropped) are
 // recorded in docs/benchmarks.md.
 import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
@@ -54,10 +55,14 @@ const traced = JSON.stringify({ model_providers: [provider], auth: "none", traci
 const atRef = buildWorker(join(treeAt(REF), "wrangler.toml"));
 const working = buildWorker(join(treeAt(undefined), "wrangler.toml"));
 const bareBuild = () => buildWorker(join(benchDir, "bare-worker.wrangler.toml"));
+const minimalBuild = () => buildWorker(join(benchDir, "minimal-gateway.wrangler.toml"));
 
 const STREAM = args.includes("--stream");
 const plan = [
   { id: "bare Worker", build: bareBuild, bindings: { UPSTREAM: mock.url }, model: "zero" },
+  ...(STREAM
+    ? []
+    : [{ id: "minimal parse-and-forward Worker", build: minimalBuild, bindings: { UPSTREAM: mock.url }, model: "bench/zero" }]),
   { id: `tracegate off, ${REF}`, build: () => atRef, config: off },
   { id: "tracegate off, working tree", build: () => working, config: off },
   ...(args.includes("--traced") && !STREAM

@@ -23,9 +23,27 @@ import { contextWithRecorder, GatewayTracerProvider, SpanRecorder, startServerSp
 
 const ROUTES = new Set(["/v1/chat/completions", "/v1/messages", "/v1/models", "/healthz", "/_conformance/tracecontext"]);
 
+/**
+ * The path of an absolute request URL as it arrived (not percent-decoded, like URL.pathname), without a URL object
+ * per request. Hono's c.req.path decodes it, which would change what url.path records.
+ */
+export function rawPath(url: string): string {
+  const start = url.indexOf("/", url.indexOf("://") + 3);
+  if (start < 0) return "/";
+  let end = url.length;
+  for (let i = start; i < url.length; i++) {
+    const code = url.charCodeAt(i);
+    if (code === 63 || code === 35) {
+      end = i; // "?" or "#"
+      break;
+    }
+  }
+  return url.slice(start, end);
+}
+
 function serverAttributes(c: HonoContext<AppEnv>, headerAttributes: Attributes): Attributes {
   const req = c.req.raw;
-  const path = c.req.path; // Hono's parse of req.url, without a URL object per request
+  const path = rawPath(req.url);
   const cf = (req as { cf?: { colo?: unknown } }).cf;
   const attributes: Attributes = {
     ...headerAttributes,
