@@ -22,13 +22,16 @@ export async function readBodyText(req: Request, limit: number): Promise<string>
   const length = req.headers.get("content-length");
   const declared = length === null ? NaN : Number(length);
   if (declared > limit) throw tooLarge(limit);
-  if (!req.body) return "";
-  if (!(declared >= 0)) return decodeUtf8(await readLimited(req.body, limit));
-  // A declared length bounds the body off the wire (HTTP framing ends it there), so one native read is safe;
-  // the size is checked again for Requests built in code, whose header may not match their body.
-  const bytes = new Uint8Array(await req.arrayBuffer());
-  if (bytes.byteLength > limit) throw tooLarge(limit);
-  return decodeUtf8(bytes);
+  if (declared >= 0) {
+    // A declared length bounds the body off the wire (HTTP framing ends it there), so one native read is safe
+    // (and `req.body`, a stream object, is never made); the size is checked again for Requests built in code,
+    // whose header may not match their body.
+    const bytes = new Uint8Array(await req.arrayBuffer());
+    if (bytes.byteLength > limit) throw tooLarge(limit);
+    return decodeUtf8(bytes);
+  }
+  const body = req.body;
+  return body ? decodeUtf8(await readLimited(body, limit)) : "";
 }
 
 async function readLimited(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
