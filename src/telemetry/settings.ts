@@ -55,9 +55,10 @@ export function tracingSettings(config: GatewayConfig, env: Env): TracingSetting
 const SECRET_HEADERS = new Set(["authorization", "x-api-key", "cookie", "proxy-authorization", "set-cookie"]);
 
 /** Plano's `span_attributes`: prefixed request headers (prefix stripped, `-` -> `.`) plus static attributes. */
-export function requestHeaderAttributes(settings: TracingSettings, headers: Headers): Record<string, string> {
+export function requestHeaderAttributes(settings: TracingSettings, headers: Headers): Readonly<Record<string, string>> {
+  // Without prefixes the result is the same every request: the settings' own (read-only) object, not a copy.
+  if (settings.headerPrefixes.length === 0) return settings.staticAttributes;
   const attributes: Record<string, string> = { ...settings.staticAttributes };
-  if (settings.headerPrefixes.length === 0) return attributes;
   headers.forEach((value, name) => {
     if (SECRET_HEADERS.has(name) || name.includes("key") || name.includes("token")) return;
     const prefix = settings.headerPrefixes.find((p) => name.startsWith(p) && name.length > p.length);
