@@ -43,13 +43,14 @@ export function rawPath(url: string): string {
 
 function serverAttributes(c: HonoContext<AppEnv>, headerAttributes: Attributes): Attributes {
   const req = c.req.raw;
-  const path = rawPath(req.url);
+  const url = req.url; // a getter that makes a new string on each read
+  const path = rawPath(url);
   const cf = (req as { cf?: { colo?: unknown } }).cf;
   const attributes: Attributes = {
     ...headerAttributes,
     "http.request.method": req.method,
     "url.path": path,
-    "url.scheme": req.url.slice(0, req.url.indexOf(":")),
+    "url.scheme": url.slice(0, url.indexOf(":")),
   };
   if (ROUTES.has(path)) attributes["http.route"] = path;
   const ua = req.headers.get("user-agent");
