@@ -7,13 +7,13 @@
 //
 // Time spent in the runtime's C++ (Request/Response/streams/fetch) is charged to the JavaScript frame that called it
 // or shows as "(program)"; "(idle)" is the event loop waiting for I/O.
-import { writeFileSync, readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startMockUpstream } from "./mock-upstream.mjs";
 import { startOtlpReceiver } from "./otlp-receiver.mjs";
-import { buildWorker, root, spawnWorkerd, writeWorkerdConfig } from "./workerd.mjs";
+import { buildWorker, processCpuMs, root, spawnWorkerd, writeWorkerdConfig } from "./workerd.mjs";
 
 const benchDir = fileURLToPath(new URL(".", import.meta.url));
 const args = process.argv.slice(2);
@@ -76,10 +76,7 @@ const load = (seconds) =>
     connections: args.includes("--stream") ? 64 : 32,
     duration: seconds,
   });
-const cpuMs = () => {
-  const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-};
+const cpuMs = () => processCpuMs(child.pid);
 
 await load(2); // warm-up: JIT, connection pools
 const cpuBefore = cpuMs();

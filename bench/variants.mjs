@@ -10,7 +10,7 @@
 // body it forwards. --traced adds both builds with `random_sampling: 100` exporting to a local receiver; --stream compares the time
 // to the first streamed chunk instead. Earlier experiments (string patches of src/, since landed or dropped) are
 // recorded in docs/benchmarks.md.
-import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, symlinkSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startMockUpstream } from "./mock-upstream.mjs";
 import { startOtlpReceiver } from "./otlp-receiver.mjs";
-import { buildWorker, root, spawnWorkerd, writeWorkerdConfig } from "./workerd.mjs";
+import { buildWorker, processCpuMs, root, spawnWorkerd, writeWorkerdConfig } from "./workerd.mjs";
 
 const benchDir = fileURLToPath(new URL(".", import.meta.url));
 const args = process.argv.slice(2);
@@ -83,12 +83,6 @@ for (const p of plan) {
 }
 await new Promise((r) => setTimeout(r, 1500));
 
-/** CPU time (user + system, all threads) the process has used so far, in ms: far steadier than RPS on a shared machine. */
-function cpuMs(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-}
-
 const body = (model) => JSON.stringify({ model, messages: [{ role: "user", content: "Say hello to the benchmark." }], max_tokens: 16 });
 const run = (s, seconds) =>
   autocannon({
@@ -150,9 +144,9 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const s of round % 2 ? [...systems].reverse() : systems) {
     await run(s, 1);
     const before = otlp.stats().posts;
-    const cpu0 = cpuMs(s.child.pid);
+    const cpu0 = processCpuMs(s.child.pid);
     const r = await run(s, SECONDS);
-    s.cpuUsPerRequest.push(((cpuMs(s.child.pid) - cpu0) * 1000) / r.requests.total);
+    s.cpuUsPerRequest.push(((processCpuMs(s.child.pid) - cpu0) * 1000) / r.requests.total);
     s.posts += otlp.stats().posts - before;
     s.rps.push(r.requests.total / SECONDS);
     s.errors += r.errors + r.timeouts + r.non2xx;
