@@ -47,6 +47,15 @@ afterAll(async () => {
   await provider?.close();
 });
 
+/** A raw POST of a JSON body to the gateway, for what the SDKs would hide (status codes, bytes, streams). */
+const postJson = (path: string, body: unknown, signal?: AbortSignal) =>
+  fetch(`${gateway.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+    signal,
+  });
+
 const lastReceived = () => {
   const r = provider.received.at(-1);
   if (!r) throw new Error("the provider received nothing");
@@ -176,11 +185,10 @@ describe("OpenAI SDK", () => {
   });
 
   it("answers 502 when the provider cannot be reached, without leaking keys", async () => {
-    const res = await fetch(`${gateway.url}/v1/chat/completions`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ model: "dead/model", messages: [{ role: "user", content: "hi" }] }),
-    });
+    const res = await postJson(
+      "/v1/chat/completions",
+      { model: "dead/model", messages: [{ role: "user", content: "hi" }] },
+    );
     expect(res.status).toBe(502);
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe("upstream_unreachable");
@@ -189,11 +197,10 @@ describe("OpenAI SDK", () => {
 
   it("answers 504 when the provider does not answer within timeout_ms", async () => {
     const started = Date.now();
-    const res = await fetch(`${gateway.url}/v1/messages`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ model: "slow/stall", max_tokens: 5, messages: [{ role: "user", content: "hi" }] }),
-    });
+    const res = await postJson(
+      "/v1/messages",
+      { model: "slow/stall", max_tokens: 5, messages: [{ role: "user", content: "hi" }] },
+    );
     expect(res.status).toBe(504);
     expect(await res.json()).toMatchObject({ type: "error", error: { type: "timeout_error" } });
     expect(Date.now() - started).toBeLessThan(5_000);
@@ -201,11 +208,10 @@ describe("OpenAI SDK", () => {
 
   it("answers 502 for a provider's garbage, and ends a garbage stream with an error event", async () => {
     const post = (stream: boolean) =>
-      fetch(`${gateway.url}/v1/chat/completions`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ model: "openai/garbage", stream, messages: [{ role: "user", content: "hi" }] }),
-      });
+      postJson(
+        "/v1/chat/completions",
+        { model: "openai/garbage", stream, messages: [{ role: "user", content: "hi" }] },
+      );
     const plain = await post(false);
     expect(plain.status).toBe(502);
     expect(await plain.json()).toMatchObject({ error: { code: "upstream_error" } });
@@ -214,11 +220,10 @@ describe("OpenAI SDK", () => {
   });
 
   it("ends a stream interrupted upstream with a well-formed error event", async () => {
-    const res = await fetch(`${gateway.url}/v1/chat/completions`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ model: "openai/reset-mid-stream", stream: true, messages: [{ role: "user", content: "hi" }] }),
-    });
+    const res = await postJson(
+      "/v1/chat/completions",
+      { model: "openai/reset-mid-stream", stream: true, messages: [{ role: "user", content: "hi" }] },
+    );
     expect(res.status).toBe(200);
     const text: string = await res.text();
     const events = text.trim().split("\n\n").map((e) => e.replace(/^data: /, ""));
@@ -229,12 +234,11 @@ describe("OpenAI SDK", () => {
 
   it("aborts the upstream request when the client disconnects mid-stream", async () => {
     const controller = new AbortController();
-    const res = await fetch(`${gateway.url}/v1/chat/completions`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ model: "openai/slow-stream", stream: true, messages: [{ role: "user", content: "hi" }] }),
-      signal: controller.signal,
-    });
+    const res = await postJson(
+      "/v1/chat/completions",
+      { model: "openai/slow-stream", stream: true, messages: [{ role: "user", content: "hi" }] },
+      controller.signal,
+    );
     const reader = res.body?.getReader();
     const decoder = new TextDecoder();
     let seen = "";
@@ -255,11 +259,10 @@ describe("OpenAI SDK", () => {
   });
 
   it("hands an OpenAI provider's JSON answer to an OpenAI client byte for byte (big integers, formatting)", async () => {
-    const res = await fetch(`${gateway.url}/v1/chat/completions`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ model: "openai/exact-bytes", messages: [{ role: "user", content: "hi" }] }),
-    });
+    const res = await postJson(
+      "/v1/chat/completions",
+      { model: "openai/exact-bytes", messages: [{ role: "user", content: "hi" }] },
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/json");
     expect(res.headers.get("x-tracegate-model")).toBe("openai/exact-bytes");
@@ -285,11 +288,10 @@ describe("retries and fallbacks", () => {
 
   it("passes the last error on when every attempt fails", async () => {
     const before = countFor("fail-500");
-    const res = await fetch(`${gateway.url}/v1/chat/completions`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ model: "retrying/fail-500", messages: [{ role: "user", content: "hi" }] }),
-    });
+    const res = await postJson(
+      "/v1/chat/completions",
+      { model: "retrying/fail-500", messages: [{ role: "user", content: "hi" }] },
+    );
     expect(res.status).toBe(500);
     expect(countFor("fail-500") - before).toBe(3);
   });
@@ -308,11 +310,10 @@ describe("retries and fallbacks", () => {
 
   it("gives up on a stream silent past first_chunk_timeout_ms (504) and falls back when an alias allows", async () => {
     const started = Date.now();
-    const res = await fetch(`${gateway.url}/v1/chat/completions`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ model: "quiet/stall-body", stream: true, messages: [{ role: "user", content: "hi" }] }),
-    });
+    const res = await postJson(
+      "/v1/chat/completions",
+      { model: "quiet/stall-body", stream: true, messages: [{ role: "user", content: "hi" }] },
+    );
     expect(res.status).toBe(504);
     expect(await res.json()).toMatchObject({ error: { code: "upstream_timeout" } });
     expect(Date.now() - started).toBeLessThan(5_000);
