@@ -1,7 +1,7 @@
 import { Hono } from "hono";
-import { authMiddleware } from "./auth/middleware";
-import { configMiddleware } from "./config-middleware";
-import { corsMiddleware } from "./cors-middleware";
+import { authMiddleware } from "./middleware/auth";
+import { configMiddleware } from "./middleware/config";
+import { corsMiddleware } from "./middleware/cors";
 import type { AppEnv } from "./env";
 import { asGatewayError, errorResponse, GatewayError, type ApiFormat } from "./errors";
 import { chatCompletions } from "./routes/chat-completions";
@@ -9,8 +9,8 @@ import { conformance } from "./routes/conformance";
 import { health } from "./routes/health";
 import { messages } from "./routes/messages";
 import { models } from "./routes/models";
-import { tracing } from "./telemetry/middleware";
-import { registerTelemetry } from "./telemetry/register";
+import { tracing } from "./middleware/tracing";
+import { registerTelemetry } from "./telemetry/sdk/register";
 
 /** The route's own API decides the error envelope: Anthropic's on /v1/messages, OpenAI's elsewhere. */
 function formatOf(path: string): ApiFormat {

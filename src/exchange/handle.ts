@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { parseJsonObject, readBodyText } from "../body";
+import { parseJsonObject, readBodyText } from "./request-body";
 import type { RetryPolicy } from "../config/types";
 import type { AppEnv } from "../env";
 import { GatewayError } from "../errors";

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
-import { parseJson, readBodyText } from "../body";
+import { parseJson, readBodyText } from "../exchange/request-body";
 import type { AppEnv } from "../env";
 import { GatewayError } from "../errors";
-import { callUpstream, type Fetcher } from "../upstream";
+import { callUpstream, type Fetcher } from "../exchange/upstream";
 
 const networkFetch: Fetcher = (url, init) => fetch(url, init);
 

@@ -1,5 +1,5 @@
 import { asGatewayError, GatewayError } from "../errors";
-import type { UpstreamExchange } from "../upstream";
+import type { UpstreamExchange } from "../exchange/upstream";
 import { SseParser, type SseEvent } from "./sse";
 
 /** The data of OpenAI's end-of-stream sentinel event. */

@@ -1,5 +1,5 @@
 import { SpanKind, SpanStatusCode, type Attributes, type Context, type Tracer } from "@opentelemetry/api";
-import { formatTraceparent } from "./trace-context";
+import { formatTraceparent } from "./propagation/traceparent";
 import type { CallOutcome, ClientCall, ClientCallInit, RequestTrace } from "./request-trace";
 
 /** Durations of the latest upstream call, for the `Server-Timing` response header (milliseconds). */

@@ -1,7 +1,7 @@
 import type { GatewayConfig } from "../config/types";
-import { resolveExportTargets, resourceFromEnv, type ExportTarget } from "./export-config";
-import { samplerFromEnv, type SamplerConfig } from "./sampler";
-import type { Resource } from "./span-data";
+import { resolveExportTargets, resourceFromEnv, type ExportTarget } from "./export/config";
+import { samplerFromEnv, type SamplerConfig } from "./propagation/sampler";
+import type { Resource } from "./sdk/span-data";
 
 export const SERVICE_VERSION = "0.1.0";
 

@@ -3,8 +3,8 @@ import { fileURLToPath } from "node:url";
 import { load } from "js-yaml";
 import { describe, expect, it } from "vitest";
 import { validateConfig } from "../../src/config/validate";
-import { exporterUrl } from "../../src/telemetry/export-config";
-import { samplerFromEnv, thresholdFor } from "../../src/telemetry/sampler";
+import { exporterUrl } from "../../src/telemetry/export/config";
+import { samplerFromEnv, thresholdFor } from "../../src/telemetry/propagation/sampler";
 
 // Keeps docs/tracing.md honest: every tracegate config in it validates, every collector config is complete, and the
 // sampling tables agree with the sampler. A pure test (no Worker), so it runs on Node in the e2e project.

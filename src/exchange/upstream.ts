@@ -1,0 +1,127 @@
+import { GatewayError } from "../errors";
+import type { CallOutcome, ClientCall, ClientCallInit, RequestTrace } from "../telemetry/request-trace";
+
+/** Default limit for a whole upstream exchange (headers and body), like the official SDKs' 10 minutes. */
+export const DEFAULT_UPSTREAM_TIMEOUT_MS = 600_000;
+
+/** `fetch` itself, or an in-Worker provider (the built-in mock). */
+export type Fetcher = (url: string, init: RequestInit) => Promise<Response>;
+
+export interface UpstreamRequest {
+  readonly url: string;
+  /** Lower-case names; the call's trace headers are added to it. */
+  readonly headers: Record<string, string>;
+  readonly body: string;
+  /**
+   * Aborted when the client goes away: aborts the upstream fetch and ends the call as cancelled. Given for streams
+   * only: workerd does not signal a client that leaves before the response has started (checked with a listener on
+   * workerd serve), so for a non-streamed call the listener, the costliest object of a fast call, never fires.
+   */
+  readonly clientSignal: AbortSignal | undefined;
+  readonly timeoutMs: number;
+  readonly send: Fetcher;
+  readonly trace: RequestTrace;
+  readonly call: ClientCallInit;
+  /** Called once when the call has ended (after the observer saw the whole response), e.g. to count tokens. */
+  readonly onEnd?: (outcome: CallOutcome) => void;
+}
+
+export type UpstreamOutcome =
+  | { readonly kind: "complete"; readonly json?: unknown }
+  | { readonly kind: "error"; readonly error: GatewayError }
+  | { readonly kind: "cancelled" };
+
+/** A provider response plus the end of its exchange, reported once its body has been consumed. */
+export interface UpstreamExchange {
+  readonly response: Response;
+  /** The body's fate; ends the CLIENT span and clears the timeout. Only the first call counts. */
+  settle(outcome: UpstreamOutcome): void;
+  /** The first body chunk arrived (time to first chunk). */
+  onFirstChunk(): void;
+  /** Each parsed stream event, in the provider's format (the stream tap: usage, finish reasons, ids). */
+  observe(event: unknown): void;
+  /** Aborts the upstream request (client gone, or the gateway stopped reading). */
+  abort(): void;
+  /** The error for a failed body read: 504 once the timeout fired, else 502 (the provider reset). */
+  bodyError(): GatewayError;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "the provider";
+  }
+}
+
+function callOutcome(outcome: UpstreamOutcome, status: number): CallOutcome {
+  if (outcome.kind === "complete") return { kind: "complete", status };
+  if (outcome.kind === "error") return { kind: "error", error: outcome.error, status };
+  return outcome;
+}
+
+/**
+ * The one place every upstream request goes through: the CLIENT span and trace propagation, the timeout,
+ * client-disconnect abort, and the error mapping (502 unreachable, 504 timeout). Keys travel only in `headers`
+ * and never reach an error message or a span.
+ */
+export async function callUpstream(req: UpstreamRequest): Promise<UpstreamExchange> {
+  const call: ClientCall = req.trace.startCall(req.call);
+  Object.assign(req.headers, call.headers);
+  const controller = new AbortController();
+  let timedOut = false;
+  let status = 0;
+  let ended = false;
+  // The call ends exactly once: body consumed, failed, timed out, or the client went away.
+  const observer = req.call.observer;
+  const finish = (outcome: CallOutcome, json?: unknown) => {
+    if (ended) return;
+    ended = true;
+    clearTimeout(timer);
+    req.clientSignal?.removeEventListener("abort", onClientAbort);
+    if (json !== undefined) observer?.observeResponse(json);
+    call.end(outcome);
+    req.onEnd?.(outcome);
+  };
+  // A client that disconnects may never cancel the response stream, so its abort ends the call here too.
+  const onClientAbort = () => {
+    controller.abort();
+    finish({ kind: "cancelled" });
+  };
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, req.timeoutMs);
+  if (req.clientSignal?.aborted) onClientAbort();
+  else req.clientSignal?.addEventListener("abort", onClientAbort);
+  let response: Response;
+  try {
+    response = await req.send(req.url, { method: "POST", headers: req.headers, body: req.body, signal: controller.signal });
+  } catch (err) {
+    const host = hostOf(req.url);
+    let error: GatewayError;
+    if (timedOut) {
+      error = new GatewayError(504, "upstream_timeout", `provider ${host} did not answer within ${req.timeoutMs} ms`);
+    } else if (req.clientSignal?.aborted) {
+      error = new GatewayError(499, "upstream_error", "client closed the request");
+    } else {
+      const reason = err instanceof Error ? err.message : String(err);
+      error = new GatewayError(502, "upstream_unreachable", `provider ${host} could not be reached: ${reason}`);
+    }
+    finish({ kind: "error", error });
+    throw error;
+  }
+  status = response.status;
+  call.responded(status);
+  return {
+    response,
+    settle: (outcome) => finish(callOutcome(outcome, status), outcome.kind === "complete" ? outcome.json : undefined),
+    onFirstChunk: () => call.firstChunk(),
+    observe: (event) => observer?.observeEvent(event),
+    abort: () => controller.abort(),
+    bodyError: () =>
+      timedOut
+        ? new GatewayError(504, "upstream_timeout", `provider ${hostOf(req.url)} timed out after ${req.timeoutMs} ms`)
+        : new GatewayError(502, "upstream_error", "provider response was interrupted"),
+  };
+}

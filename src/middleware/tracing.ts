@@ -1,0 +1,109 @@
+import {
+  context as apiContext,
+  ROOT_CONTEXT,
+  SpanStatusCode,
+  trace,
+  type Span,
+  type SpanContext,
+} from "@opentelemetry/api";
+import type { Context as HonoContext, MiddlewareHandler } from "hono";
+import type { AppEnv } from "../env";
+import { tracedRequest, type CallTimings } from "../telemetry/call-span";
+import { serverAttributes, serverTiming } from "../telemetry/server-span";
+import { exportBuffered } from "../telemetry/export/loop";
+import { newSpanId, newTraceId } from "../telemetry/sdk/ids";
+import { passthroughTrace } from "../telemetry/request-trace";
+import { decide } from "../telemetry/propagation/sampler";
+import { requestHeaderAttributes, tracingSettings, type TracingSettings } from "../telemetry/settings";
+import { isolateSpanBuffer } from "../telemetry/sdk/span-buffer";
+import { formatTraceparent, parseTraceparent } from "../telemetry/propagation/traceparent";
+import { formatTracestate, parseTracestate } from "../telemetry/propagation/tracestate";
+import { TraceStateValue } from "../telemetry/propagation/tracestate-value";
+import { contextWithRecorder, GatewayTracerProvider, SpanRecorder, startServerSpan } from "../telemetry/sdk/tracer";
+
+const ROUTES = new Set(["/v1/chat/completions", "/v1/messages", "/v1/models", "/healthz", "/_conformance/tracecontext"]);
+
+function waitUntil(c: HonoContext<AppEnv>, work: Promise<unknown>): void {
+  let ctx: { waitUntil(promise: Promise<unknown>): void } | undefined;
+  try {
+    ctx = c.executionCtx;
+  } catch {
+    ctx = undefined; // app.request() in tests has no ExecutionContext: the work still runs
+  }
+  ctx?.waitUntil(work);
+}
+
+/**
+ * Continues (or starts) the trace for each request: sampling decided once here, a SERVER span around the route,
+ * `traceresponse`/`Server-Timing` on the response, and the spans exported from `waitUntil` once the response body
+ * has ended, never delaying it. With tracing off, the caller's trace headers pass upstream unchanged.
+ */
+export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppEnv> {
+  const tracer = provider.getTracer();
+  return async (c, next) => {
+    const settings = tracingSettings(c.get("config"), c.env);
+    const headers = c.req.raw.headers;
+    if (!settings) {
+      c.set("trace", passthroughTrace(headers));
+      return next();
+    }
+    const parent = parseTraceparent(headers.get("traceparent"));
+    const incoming = parent ? parseTracestate(headers.get("tracestate")) : undefined;
+    const decision = decide(settings.sampler, parent, incoming, newTraceId);
+    const tracestate = formatTracestate(decision.tracestate);
+    const spanContext: SpanContext = {
+      traceId: decision.traceId,
+      spanId: newSpanId(),
+      traceFlags: decision.flags,
+      traceState: tracestate ? new TraceStateValue(decision.tracestate) : undefined,
+      isRemote: false,
+    };
+    const recorder = new SpanRecorder();
+    // Plano's span_attributes go on the SERVER span and on every CLIENT span: mapped once per request.
+    const extraAttributes = decision.sampled ? requestHeaderAttributes(settings, headers) : {};
+    const route = ROUTES.has(c.req.path) ? c.req.path : undefined;
+    const server: Span = decision.sampled
+      ? startServerSpan(
+          recorder,
+          spanContext,
+          parent && { traceId: parent.traceId, spanId: parent.parentId, traceFlags: parent.flags, isRemote: true },
+          route ? `${c.req.method} ${route}` : c.req.method,
+          serverAttributes(c.req.raw, route, extraAttributes),
+        )
+      : trace.wrapSpanContext(spanContext);
+    const ctx = trace.setSpan(contextWithRecorder(ROOT_CONTEXT, recorder), server);
+    const timings: CallTimings = {};
+    const opts = {
+      captureContent: settings.captureContent,
+      sampled: decision.sampled,
+      flags: decision.flags,
+      tracestate,
+      extraAttributes,
+    };
+    c.set("trace", tracedRequest(tracer, ctx, opts, timings));
+    await apiContext.with(ctx, next);
+
+    const traceparent = formatTraceparent(decision.traceId, spanContext.spanId, decision.flags);
+    c.res.headers.set("traceresponse", traceparent);
+    c.res.headers.append("server-timing", serverTiming(traceparent, timings));
+    if (!decision.sampled) return;
+    const status = c.res.status;
+    server.setAttribute("http.response.status_code", status);
+    if (status >= 500) {
+      server.setAttribute("error.type", String(status));
+      server.setStatus({ code: SpanStatusCode.ERROR });
+    }
+    waitUntil(c, finish(server, recorder, settings));
+  };
+}
+
+/** Ends the SERVER span once every CLIENT span has ended (after a stream's last chunk), then exports (coalesced). */
+async function finish(server: Span, recorder: SpanRecorder, settings: TracingSettings): Promise<void> {
+  await recorder.idle(1);
+  server.end();
+  isolateSpanBuffer.add(recorder.spans);
+  await exportBuffered(isolateSpanBuffer, settings.targets, settings.resource, {
+    fetch: (input, init) => fetch(input, init),
+    log: (message) => console.warn(message),
+  });
+}

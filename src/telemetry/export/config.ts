@@ -1,0 +1,201 @@
+import type { AttributeValue, Resource } from "../sdk/span-data";
+
+// Where and how spans are exported, from the gateway config's `tracing.exporters` and the standard OTLP exporter
+// variables (OpenTelemetry spec, protocol/exporter.md). Decided once per config and env (see settings.ts).
+
+export type ExportProtocol = "http/protobuf" | "http/json";
+
+export interface ExportTarget {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly protocol: ExportProtocol;
+  readonly compression: "gzip" | "none";
+  readonly timeoutMs: number;
+}
+
+export interface ExporterEntry {
+  readonly endpoint: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly protocol: ExportProtocol;
+}
+
+type Env = Readonly<Record<string, unknown>>;
+type Warn = (message: string) => void;
+
+export const DEFAULT_TRACES_URL = "http://localhost:4318/v1/traces";
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+const defaultWarn: Warn = (message) => console.warn(message);
+
+/** A non-empty string variable, trimmed; bindings of other types are not configuration. */
+function variable(env: Env, name: string): string | undefined {
+  const value = env[name];
+  if (typeof value !== "string") return undefined;
+  const trimmed = value.trim();
+  return trimmed === "" ? undefined : trimmed;
+}
+
+/** The traces-specific variable wins over the generic one. */
+const pick = (env: Env, suffix: string) =>
+  variable(env, `OTEL_EXPORTER_OTLP_TRACES_${suffix}`) ?? variable(env, `OTEL_EXPORTER_OTLP_${suffix}`);
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const BAD_VALUE = /[\r\n\0]/;
+
+/** `k1=v1,k2=v2` with percent-encoded values (W3C Baggage-like). Pairs that do not parse are skipped. */
+export function parseHeaders(value: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const pair of (value ?? "").split(",")) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) continue;
+    const key = pair.slice(0, eq).trim();
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(pair.slice(eq + 1).trim());
+    } catch {
+      continue;
+    }
+    if (TOKEN.test(key) && !BAD_VALUE.test(decoded)) headers[key] = decoded;
+  }
+  return headers;
+}
+
+/** The URL without credentials, query or fragment: safe to log. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return "(invalid url)";
+  }
+}
+
+function httpUrl(url: string, warn: Warn): string | undefined {
+  try {
+    const u = new URL(url);
+    if (u.protocol === "http:" || u.protocol === "https:") return u.href;
+  } catch {
+    // reported below
+  }
+  warn(`tracegate: ignoring OTLP endpoint ${redactUrl(url)}: not an http(s) URL`);
+  return undefined;
+}
+
+/**
+ * A `tracing.exporters[].endpoint`: used as given when its path already names the traces resource (ends in
+ * `/traces` or `/trace`, e.g. `/v1/traces`, Langtrace's `/api/trace`); otherwise a base URL to which `/v1/traces`
+ * is appended (`http://collector:4318` -> `http://collector:4318/v1/traces`, `https://host/otlp` ->
+ * `https://host/otlp/v1/traces`).
+ */
+export function exporterUrl(endpoint: string): string {
+  const trimmed = endpoint.trim();
+  try {
+    const u = new URL(trimmed);
+    const path = u.pathname.replace(/\/+$/, "");
+    if (/\/traces?$/.test(path)) return trimmed;
+    u.pathname = `${path}/v1/traces`;
+    return u.href;
+  } catch {
+    return trimmed; // rejected by httpUrl
+  }
+}
+
+function protocolFrom(env: Env, warn: Warn): ExportProtocol {
+  const value = pick(env, "PROTOCOL");
+  if (value === undefined || value === "http/protobuf" || value === "http/json") return value ?? "http/protobuf";
+  warn(`tracegate: OTLP protocol "${value}" is not supported in Workers; using http/protobuf`);
+  return "http/protobuf";
+}
+
+function compressionFrom(env: Env, warn: Warn): "gzip" | "none" {
+  const value = pick(env, "COMPRESSION")?.toLowerCase();
+  if (value === undefined || value === "none") return "none";
+  if (value === "gzip") return "gzip";
+  warn(`tracegate: OTLP compression "${value}" is not supported; sending uncompressed`);
+  return "none";
+}
+
+function timeoutFrom(env: Env, warn: Warn): number {
+  const value = pick(env, "TIMEOUT");
+  if (value === undefined) return DEFAULT_TIMEOUT_MS;
+  const ms = Number(value);
+  if (Number.isFinite(ms) && ms > 0) return Math.round(ms);
+  warn(`tracegate: invalid OTLP timeout "${value}"; using ${DEFAULT_TIMEOUT_MS} ms`);
+  return DEFAULT_TIMEOUT_MS;
+}
+
+/**
+ * The export targets: each `tracing.exporters[]` entry when there are any (with its own headers and protocol),
+ * else one target from `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` (as is), `OTEL_EXPORTER_OTLP_ENDPOINT` (+ `/v1/traces`)
+ * or `http://localhost:4318/v1/traces`, with the `..._HEADERS` and `..._PROTOCOL` variables. Compression and
+ * timeout variables apply to every target. Header variables only go to the endpoint from the variables, never to
+ * config exporters: a credential meant for one backend must not reach another.
+ */
+export function resolveExportTargets(
+  env: Env,
+  exporters: readonly ExporterEntry[],
+  warn: Warn = defaultWarn,
+): ExportTarget[] {
+  const compression = compressionFrom(env, warn);
+  const timeoutMs = timeoutFrom(env, warn);
+  if (exporters.length > 0) {
+    const targets: ExportTarget[] = [];
+    for (const e of exporters) {
+      const url = httpUrl(exporterUrl(e.endpoint), warn);
+      if (url) targets.push({ url, headers: { ...e.headers }, protocol: e.protocol, compression, timeoutMs });
+    }
+    return targets;
+  }
+  const tracesEndpoint = variable(env, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
+  const base = variable(env, "OTEL_EXPORTER_OTLP_ENDPOINT");
+  const raw = tracesEndpoint ?? (base !== undefined ? `${base.replace(/\/+$/, "")}/v1/traces` : DEFAULT_TRACES_URL);
+  const url = httpUrl(raw, warn);
+  if (!url) return [];
+  return [{ url, headers: parseHeaders(pick(env, "HEADERS")), protocol: protocolFrom(env, warn), compression, timeoutMs }];
+}
+
+/**
+ * `OTEL_RESOURCE_ATTRIBUTES` (`k=v,...`, percent-encoded values): any pair that does not decode drops them all,
+ * as the spec asks. Returns undefined in that case.
+ */
+export function parseResourceAttributes(value: string | undefined): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  if (value === undefined) return out;
+  for (const pair of value.split(",")) {
+    if (pair.trim() === "") continue;
+    const eq = pair.indexOf("=");
+    const key = eq > 0 ? pair.slice(0, eq).trim() : "";
+    if (key === "") return undefined;
+    try {
+      out[key] = decodeURIComponent(pair.slice(eq + 1).trim());
+    } catch {
+      return undefined;
+    }
+  }
+  return out;
+}
+
+/**
+ * The resource every span is exported with: `OTEL_RESOURCE_ATTRIBUTES` over the defaults, `service.name` from
+ * `OTEL_SERVICE_NAME` (which wins) else "tracegate", and the SDK's own `telemetry.sdk.*`.
+ */
+export function resourceFromEnv(env: Env, serviceVersion: string, warn: Warn = defaultWarn): Resource {
+  const raw = variable(env, "OTEL_RESOURCE_ATTRIBUTES");
+  let fromEnv = parseResourceAttributes(raw);
+  if (fromEnv === undefined) {
+    warn("tracegate: OTEL_RESOURCE_ATTRIBUTES does not decode; ignoring all of it");
+    fromEnv = {};
+  }
+  const attributes: Record<string, AttributeValue> = {
+    "service.name": "tracegate",
+    "service.version": serviceVersion,
+    "cloud.provider": "cloudflare",
+    ...fromEnv,
+    "telemetry.sdk.name": "tracegate",
+    "telemetry.sdk.language": "webjs",
+    "telemetry.sdk.version": serviceVersion,
+  };
+  const serviceName = variable(env, "OTEL_SERVICE_NAME");
+  if (serviceName !== undefined) attributes["service.name"] = serviceName;
+  return { attributes };
+}

@@ -1,0 +1,80 @@
+import { isIntValue, otlpSpanFlags, type AttributeValue, type Resource, type Scope, type SpanData } from "../sdk/span-data";
+
+// OTLP/HTTP JSON (opentelemetry-proto docs/specification.md, "JSON Protobuf Encoding"): the proto3 JSON mapping
+// with lowerCamelCase keys, except that trace and span ids are hex strings and enums are integers. 64-bit integers
+// (times, intValue) are decimal strings. Like the protobuf encoder, fields holding their default value (empty
+// string, 0) are left out, so both encodings carry exactly the same fields.
+
+type JsonAnyValue =
+  | { stringValue: string }
+  | { boolValue: boolean }
+  | { intValue: string }
+  | { doubleValue: number | string }
+  | { arrayValue: { values: JsonAnyValue[] } };
+
+interface JsonKeyValue {
+  key: string;
+  value: JsonAnyValue;
+}
+
+function scalar(value: string | number | boolean): JsonAnyValue {
+  if (typeof value === "string") return { stringValue: value };
+  if (typeof value === "boolean") return { boolValue: value };
+  if (isIntValue(value)) return { intValue: String(value) };
+  // proto3 JSON spells the non-finite doubles as strings.
+  return { doubleValue: Number.isFinite(value) ? value : String(value) };
+}
+
+function anyValue(value: AttributeValue): JsonAnyValue {
+  if (Array.isArray(value)) return { arrayValue: { values: (value as readonly (string | number | boolean)[]).map(scalar) } };
+  return scalar(value as string | number | boolean);
+}
+
+function keyValues(attributes: Readonly<Record<string, AttributeValue>>): JsonKeyValue[] {
+  const out: JsonKeyValue[] = [];
+  for (const key in attributes) {
+    const value = attributes[key];
+    if (value !== undefined) out.push({ key, value: anyValue(value) });
+  }
+  return out;
+}
+
+function span(s: SpanData): Record<string, unknown> {
+  const out: Record<string, unknown> = { traceId: s.traceId, spanId: s.spanId };
+  if (s.traceState) out.traceState = s.traceState;
+  if (s.parentSpanId) out.parentSpanId = s.parentSpanId;
+  const flags = otlpSpanFlags(s);
+  if (flags !== 0) out.flags = flags;
+  if (s.name) out.name = s.name;
+  out.kind = s.kind;
+  if (s.startTimeUnixNano !== 0n) out.startTimeUnixNano = s.startTimeUnixNano.toString();
+  if (s.endTimeUnixNano !== 0n) out.endTimeUnixNano = s.endTimeUnixNano.toString();
+  out.attributes = keyValues(s.attributes);
+  out.events = s.events.map((e) => {
+    const event: Record<string, unknown> = {};
+    if (e.timeUnixNano !== 0n) event.timeUnixNano = e.timeUnixNano.toString();
+    if (e.name) event.name = e.name;
+    event.attributes = keyValues(e.attributes);
+    return event;
+  });
+  const status: Record<string, unknown> = {};
+  if (s.status.message) status.message = s.status.message;
+  if (s.status.code !== 0) status.code = s.status.code;
+  out.status = status;
+  return out;
+}
+
+/** The body of an OTLP/HTTP JSON trace export (`ExportTraceServiceRequest`). */
+export function encodeJson(resource: Resource, scope: Scope, spans: readonly SpanData[]): string {
+  const scopeJson: Record<string, string> = {};
+  if (scope.name) scopeJson.name = scope.name;
+  if (scope.version) scopeJson.version = scope.version;
+  return JSON.stringify({
+    resourceSpans: [
+      {
+        resource: { attributes: keyValues(resource.attributes) },
+        scopeSpans: [{ scope: scopeJson, spans: spans.map(span) }],
+      },
+    ],
+  });
+}

@@ -1,0 +1,127 @@
+import type { Attributes } from "@opentelemetry/api";
+import type { ProviderInterface } from "../../providers/known";
+import { arr, field, int, isRecord, nonEmpty, num, str, type JsonRecord } from "./read";
+
+export type { ProviderInterface } from "../../providers/known";
+
+/**
+ * Attributes of the CLIENT span for one provider call that are known before the call is made, mapped from the body
+ * sent to the provider (already in the provider's interface format) per the OpenTelemetry GenAI conventions
+ * (semantic-conventions v1.41 gen-ai-spans.md, "Inference" span; Anthropic refinement in anthropic.md).
+ *
+ * Set them when the span starts: operation, provider, model and server.address/port are the sampling-relevant ones.
+ *
+ * Only the fields named below are read. Identifiers of the end user (OpenAI `user`, Anthropic `metadata.user_id`)
+ * and everything else in the body are never copied. Message content lives in genai-content.ts (opt-in).
+ *
+ * - gen_ai.operation.name: always `chat` (both the Chat Completions and the Messages API are chat operations).
+ * - gen_ai.request.max_tokens: OpenAI `max_completion_tokens` (preferred, the current field) or `max_tokens`;
+ *   Anthropic `max_tokens`.
+ * - gen_ai.request.stop_sequences: OpenAI `stop` (a string or an array), Anthropic `stop_sequences`.
+ * - gen_ai.request.choice.count: OpenAI `n`, only when it is not 1 (the spec's condition).
+ * - gen_ai.request.stream: `true` only for streaming calls ("if and only if the request is streaming").
+ * - gen_ai.output.type: only when the request asks for an output format ("if the request includes an output
+ *   format"): OpenAI `response_format.type` `json_object`/`json_schema` -> `json`, `text` -> `text`; Anthropic
+ *   `output_config.format.type` `json_schema` -> `json`. Absent otherwise.
+ * - gen_ai.conversation.id: not recorded. Neither the Chat Completions nor the Messages API has a conversation
+ *   field, and the spec forbids inventing one (no UUIDs, trace ids or content hashes as a fallback). A caller-supplied
+ *   conversation id would come from the gateway's own request (a header), not from this body.
+ */
+export function requestAttributes(
+  iface: ProviderInterface,
+  body: JsonRecord,
+  opts: { providerName: string; url: string; streaming: boolean },
+): Attributes {
+  const attrs: Attributes = {
+    "gen_ai.operation.name": "chat",
+    "gen_ai.provider.name": opts.providerName,
+  };
+  const b: JsonRecord = isRecord(body) ? body : {};
+  const model = nonEmpty(b.model);
+  if (model !== undefined) attrs["gen_ai.request.model"] = model;
+  Object.assign(attrs, serverAttributesOf(opts.url));
+
+  const maxTokens = iface === "openai" ? (int(b.max_completion_tokens) ?? int(b.max_tokens)) : int(b.max_tokens);
+  if (maxTokens !== undefined) attrs["gen_ai.request.max_tokens"] = maxTokens;
+  setNumber(attrs, "gen_ai.request.temperature", b.temperature);
+  setNumber(attrs, "gen_ai.request.top_p", b.top_p);
+  // Anthropic's parameter; OpenAI-compatible servers (Together, OpenRouter, vLLM) accept it too.
+  setNumber(attrs, "gen_ai.request.top_k", b.top_k);
+
+  const stops = stopSequences(iface === "openai" ? b.stop : b.stop_sequences);
+  if (stops !== undefined) attrs["gen_ai.request.stop_sequences"] = stops;
+
+  if (iface === "openai") {
+    setNumber(attrs, "gen_ai.request.frequency_penalty", b.frequency_penalty);
+    setNumber(attrs, "gen_ai.request.presence_penalty", b.presence_penalty);
+    const seed = int(b.seed);
+    if (seed !== undefined) attrs["gen_ai.request.seed"] = seed;
+    const n = int(b.n);
+    if (n !== undefined && n !== 1) attrs["gen_ai.request.choice.count"] = n;
+  }
+
+  if (opts.streaming) attrs["gen_ai.request.stream"] = true;
+  const outputType = requestedOutputType(iface, b);
+  if (outputType !== undefined) attrs["gen_ai.output.type"] = outputType;
+  return attrs;
+}
+
+// Provider URLs come from the config, so a handful of distinct strings: parsed once each instead of a URL object per
+// call. Bounded: cleared when full, in case URLs ever vary per request.
+const SERVER_CACHE_LIMIT = 64;
+const serverCache = new Map<string, Readonly<Attributes>>();
+
+function serverAttributesOf(url: string): Readonly<Attributes> {
+  let attrs = serverCache.get(url);
+  if (attrs === undefined) {
+    if (serverCache.size >= SERVER_CACHE_LIMIT) serverCache.clear();
+    attrs = serverAttributes(url);
+    serverCache.set(url, attrs);
+  }
+  return attrs;
+}
+
+/** server.address / server.port of the provider endpoint; nothing for a URL that does not parse. */
+function serverAttributes(url: string): Attributes {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return {};
+  }
+  // URL.hostname keeps IPv6 literals in brackets; server.address is the bare address.
+  const address = parsed.hostname.replace(/^\[(.*)\]$/, "$1");
+  if (address === "") return {};
+  const attrs: Attributes = { "server.address": address };
+  const port = parsed.port !== "" ? Number(parsed.port) : defaultPort(parsed.protocol);
+  if (port !== undefined) attrs["server.port"] = port;
+  return attrs;
+}
+
+function defaultPort(protocol: string): number | undefined {
+  if (protocol === "https:") return 443;
+  if (protocol === "http:") return 80;
+  return undefined;
+}
+
+function setNumber(attrs: Attributes, key: string, value: unknown): void {
+  const n = num(value);
+  if (n !== undefined) attrs[key] = n;
+}
+
+function stopSequences(value: unknown): string[] | undefined {
+  const single = str(value);
+  if (single !== undefined) return [single];
+  const list = arr(value)?.filter((s): s is string => typeof s === "string");
+  return list !== undefined && list.length > 0 ? list : undefined;
+}
+
+function requestedOutputType(iface: ProviderInterface, b: JsonRecord): string | undefined {
+  if (iface === "openai") {
+    const type = str(field(b.response_format, "type"));
+    if (type === "json_object" || type === "json_schema") return "json";
+    if (type === "text") return "text";
+    return undefined;
+  }
+  return str(field(field(b.output_config, "format"), "type")) === "json_schema" ? "json" : undefined;
+}

@@ -1,0 +1,52 @@
+import type { Attributes } from "@opentelemetry/api";
+import type { CallTimings } from "./call-span";
+
+/**
+ * The path of an absolute request URL as it arrived (not percent-decoded, like URL.pathname), without a URL object
+ * per request. Hono's c.req.path decodes it, which would change what url.path records.
+ */
+export function rawPath(url: string): string {
+  const start = url.indexOf("/", url.indexOf("://") + 3);
+  if (start < 0) return "/";
+  let end = url.length;
+  for (let i = start; i < url.length; i++) {
+    const code = url.charCodeAt(i);
+    if (code === 63 || code === 35) {
+      end = i; // "?" or "#"
+      break;
+    }
+  }
+  return url.slice(start, end);
+}
+
+/**
+ * The SERVER span's HTTP attributes: method, path as it arrived, the matched route, user agent, and what Cloudflare
+ * says of the client and the data centre. `headerAttributes` (Plano's span_attributes) come first.
+ */
+export function serverAttributes(req: Request, route: string | undefined, headerAttributes: Attributes): Attributes {
+  const url = req.url; // a getter that makes a new string on each read
+  const cf = (req as { cf?: { colo?: unknown } }).cf;
+  const attributes: Attributes = {
+    ...headerAttributes,
+    "http.request.method": req.method,
+    "url.path": rawPath(url),
+    "url.scheme": url.slice(0, url.indexOf(":")),
+  };
+  if (route !== undefined) attributes["http.route"] = route;
+  const ua = req.headers.get("user-agent");
+  if (ua) attributes["user_agent.original"] = ua;
+  const client = req.headers.get("cf-connecting-ip");
+  if (client) attributes["client.address"] = client;
+  const ray = req.headers.get("cf-ray");
+  if (ray) attributes["cloudflare.ray_id"] = ray;
+  if (typeof cf?.colo === "string") attributes["cloudflare.colo"] = cf.colo;
+  return attributes;
+}
+
+/** The `Server-Timing` value: the trace, time to the provider's headers and the whole upstream call. */
+export function serverTiming(traceparent: string, timings: CallTimings): string {
+  let value = `trace;desc="${traceparent}"`;
+  if (timings.ttfb !== undefined) value += `, ttfb;dur=${timings.ttfb}`;
+  if (timings.upstream !== undefined) value += `, upstream;dur=${timings.upstream}`;
+  return value;
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import type { ExportTarget } from "../../../../src/telemetry/export/config";
+import { exportBuffered } from "../../../../src/telemetry/export/loop";
+import { SpanBuffer } from "../../../../src/telemetry/sdk/span-buffer";
+import type { SpanData } from "../../../../src/telemetry/sdk/span-data";
+
+const target: ExportTarget = { url: "http://collector.test/v1/traces", headers: {}, protocol: "http/json", compression: "none", timeoutMs: 1000 };
+
+function span(i: number): SpanData {
+  return {
+    traceId: "0af7651916cd43dd8448eb211c80319c", spanId: (i + 1).toString(16).padStart(16, "0"), parentSpanId: undefined,
+    traceState: undefined, flags: 1, parentIsRemote: undefined, name: `s${i}`, kind: 2,
+    startTimeUnixNano: 1n, endTimeUnixNano: 2n, attributes: {}, events: [], status: { code: 0 },
+  };
+}
+
+describe("exportBuffered", () => {
+  it("keeps one export in flight: requests ending meanwhile ride on it, and it drains what they added", async () => {
+    const buffer = new SpanBuffer(100);
+    const posts: number[] = [];
+    let release: () => void = () => {};
+    const deps = {
+      fetch: async (_url: RequestInfo | URL, init?: RequestInit) => {
+        const raw = init?.body;
+        const text = raw instanceof Uint8Array ? new TextDecoder().decode(raw) : String(raw);
+        const body = JSON.parse(text) as { resourceSpans: { scopeSpans: { spans: unknown[] }[] }[] };
+        posts.push(body.resourceSpans[0]?.scopeSpans[0]?.spans.length ?? 0);
+        if (posts.length === 1) await new Promise<void>((r) => (release = r)); // the first POST is slow
+        return new Response("{}", { status: 200 });
+      },
+      log: () => {},
+    };
+    buffer.add([span(0)]);
+    const leader = exportBuffered(buffer, [target], { attributes: {} }, deps);
+    while (posts.length === 0) await new Promise((r) => setTimeout(r, 1)); // the leader's POST is under way
+    for (let i = 1; i <= 5; i++) {
+      buffer.add([span(i)]);
+      await exportBuffered(buffer, [target], { attributes: {} }, deps); // returns at once: an export is running
+    }
+    expect(posts).toEqual([1]);
+    release();
+    await leader;
+    expect(posts).toEqual([1, 5]); // the five followers' spans went out in one POST
+    expect(buffer.size).toBe(0);
+    // With nothing in flight the next request exports itself.
+    buffer.add([span(9)]);
+    await exportBuffered(buffer, [target], { attributes: {} }, deps);
+    expect(posts).toEqual([1, 5, 1]);
+  });
+});

@@ -1,0 +1,136 @@
+import { describe, expect, it } from "vitest";
+import { encodeJson } from "../../../../src/telemetry/export/otlp-json";
+import { otlpSpanFlags, SpanKindCode, type SpanData } from "../../../../src/telemetry/sdk/span-data";
+
+const T0 = 1_761_000_000_123_456_789n;
+
+function span(overrides: Partial<SpanData> = {}): SpanData {
+  return {
+    traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
+    spanId: "00f067aa0ba902b7",
+    parentSpanId: "b7ad6b7169203331",
+    traceState: undefined,
+    flags: 1,
+    parentIsRemote: undefined,
+    name: "chat gpt-4o-mini",
+    kind: SpanKindCode.CLIENT,
+    startTimeUnixNano: T0,
+    endTimeUnixNano: T0 + 5_000_000n,
+    attributes: {},
+    events: [],
+    status: { code: 0 },
+    ...overrides,
+  };
+}
+
+const body = (spans: SpanData[]) =>
+  JSON.parse(encodeJson({ attributes: { "service.name": "tracegate" } }, { name: "tracegate", version: "0.1.0" }, spans));
+
+describe("encodeJson (OTLP/HTTP JSON mapping)", () => {
+  it("nests ExportTraceServiceRequest > resourceSpans > scopeSpans with lowerCamelCase keys", () => {
+    expect(body([span()])).toEqual({
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: "service.name", value: { stringValue: "tracegate" } }] },
+          scopeSpans: [
+            {
+              scope: { name: "tracegate", version: "0.1.0" },
+              spans: [
+                {
+                  traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
+                  spanId: "00f067aa0ba902b7",
+                  parentSpanId: "b7ad6b7169203331",
+                  flags: 1,
+                  name: "chat gpt-4o-mini",
+                  kind: 3,
+                  startTimeUnixNano: "1761000000123456789",
+                  endTimeUnixNano: "1761000000128456789",
+                  attributes: [],
+                  events: [],
+                  status: {},
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+  });
+
+  it("writes ids as hex (not base64), enums as integers, 64-bit integers as decimal strings", () => {
+    const [s] = body([
+      span({
+        kind: SpanKindCode.SERVER,
+        status: { code: 2, message: "boom" },
+        attributes: { tokens: 1234, big: -9_007_199_254_740_991 },
+        events: [{ name: "gen_ai.first_chunk", timeUnixNano: T0 + 1n, attributes: { n: 1 } }],
+      }),
+    ]).resourceSpans[0].scopeSpans[0].spans;
+    expect(s.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(s.kind).toBe(2);
+    expect(s.status).toEqual({ code: 2, message: "boom" });
+    expect(s.attributes).toEqual([
+      { key: "tokens", value: { intValue: "1234" } },
+      { key: "big", value: { intValue: "-9007199254740991" } },
+    ]);
+    expect(s.events).toEqual([
+      { timeUnixNano: "1761000000123456790", name: "gen_ai.first_chunk", attributes: [{ key: "n", value: { intValue: "1" } }] },
+    ]);
+  });
+
+  it("maps every attribute value type", () => {
+    const [s] = body([
+      span({
+        attributes: {
+          s: "x",
+          b: false,
+          d: 0.25,
+          nan: Number.NaN,
+          inf: Number.NEGATIVE_INFINITY,
+          strings: ["a", "b"],
+          numbers: [1, 1.5],
+          bools: [true],
+          none: [],
+        },
+      }),
+    ]).resourceSpans[0].scopeSpans[0].spans;
+    expect(Object.fromEntries(s.attributes.map((kv: { key: string; value: unknown }) => [kv.key, kv.value]))).toEqual({
+      s: { stringValue: "x" },
+      b: { boolValue: false },
+      d: { doubleValue: 0.25 },
+      nan: { doubleValue: "NaN" },
+      inf: { doubleValue: "-Infinity" },
+      strings: { arrayValue: { values: [{ stringValue: "a" }, { stringValue: "b" }] } },
+      numbers: { arrayValue: { values: [{ intValue: "1" }, { doubleValue: 1.5 }] } },
+      bools: { arrayValue: { values: [{ boolValue: true }] } },
+      none: { arrayValue: { values: [] } },
+    });
+  });
+
+  it("leaves out default values: root parent, empty tracestate, zero flags, unset status", () => {
+    const [s] = body([span({ parentSpanId: undefined, traceState: undefined, flags: 0 })]).resourceSpans[0].scopeSpans[0]
+      .spans;
+    expect(s).not.toHaveProperty("parentSpanId");
+    expect(s).not.toHaveProperty("traceState");
+    expect(s).not.toHaveProperty("flags");
+    expect(s.status).toEqual({});
+  });
+
+  it("carries traceState and the is-remote flag bits", () => {
+    const spans = body([
+      span({ traceState: "ot=th:c,dd=s:1", parentIsRemote: true, flags: 3 }),
+      span({ parentIsRemote: false, flags: 1 }),
+    ]).resourceSpans[0].scopeSpans[0].spans;
+    expect(spans[0]).toMatchObject({ traceState: "ot=th:c,dd=s:1", flags: 0x303 });
+    expect(spans[1].flags).toBe(0x101);
+  });
+});
+
+describe("otlpSpanFlags", () => {
+  it("keeps the W3C bits and adds 0x100 | 0x200 only when remoteness is known", () => {
+    expect(otlpSpanFlags(span({ flags: 0x01, parentIsRemote: undefined }))).toBe(0x01);
+    expect(otlpSpanFlags(span({ flags: 0x01, parentIsRemote: false }))).toBe(0x101);
+    expect(otlpSpanFlags(span({ flags: 0x03, parentIsRemote: true }))).toBe(0x303);
+    expect(otlpSpanFlags(span({ flags: 0x1ff, parentIsRemote: undefined }))).toBe(0xff);
+  });
+});
