@@ -14,6 +14,11 @@ const USAGE = `usage:
 /** @param {string[]} argv @returns {Promise<number>} exit code; the receiver keeps the process alive */
 export async function main(argv) {
   const [command, ...rest] = argv;
+  // `tracegate <command> --help` prints the usage instead of failing on an option the command does not declare.
+  if (rest.includes("--help") || rest.includes("-h")) {
+    console.log(USAGE);
+    return 0;
+  }
   try {
     if (command === "traces" || command === "serve") return await runReceiver(rest);
     if (command === "trace") return await (await import("./trace.js")).runTrace(rest);
