@@ -1,29 +1,18 @@
 import { Jwt } from "hono/utils/jwt";
 import type { JWTPayload } from "hono/utils/jwt/types";
 import type { JwtConfig } from "../config/types";
+import { jwksKeys } from "./jwks";
 
-type JwkSet = Parameters<typeof Jwt.verifyWithJwks>[1]["keys"];
-
-const JWKS_TTL_MS = 10 * 60_000;
-const MAX_JWKS = 8;
-// Isolate cache of fetched key sets, bounded (MAX_JWKS URLs, oldest evicted) and refreshed every JWKS_TTL_MS,
-// so verifying a token does not fetch the JWKS on every request.
-const jwksCache = new Map<string, { keys: JwkSet; fetchedAt: number }>();
-
-async function keysFrom(url: string): Promise<JwkSet> {
-  const hit = jwksCache.get(url);
-  if (hit && Date.now() - hit.fetchedAt < JWKS_TTL_MS) return hit.keys;
-  const res = await fetch(url, { headers: { accept: "application/json" } });
-  if (!res.ok) throw new Error(`JWKS ${url} answered ${res.status}`);
-  const body: unknown = await res.json();
-  const keys = typeof body === "object" && body !== null && "keys" in body && Array.isArray(body.keys) ? body.keys : [];
-  jwksCache.delete(url);
-  jwksCache.set(url, { keys: keys as JwkSet, fetchedAt: Date.now() });
-  if (jwksCache.size > MAX_JWKS) jwksCache.delete(jwksCache.keys().next().value ?? url);
-  return keys as JwkSet;
+/** A token without `exp` would be valid forever (hono checks `exp` only when present): refuse it. */
+function requireExpiry(payload: JWTPayload): JWTPayload {
+  if (typeof payload.exp !== "number") throw new Error("token has no exp claim");
+  return payload;
 }
 
-/** Verifies signature, `exp`/`nbf`, issuer and audience; throws on any failure. */
+/**
+ * Verifies signature, `exp` (required: a token without one would be valid forever)/`nbf`, issuer and audience;
+ * throws on any failure (JwksUnavailableError when the key set cannot be fetched).
+ */
 export async function verifyJwt(
   token: string,
   config: JwtConfig,
@@ -34,12 +23,12 @@ export async function verifyJwt(
     const secret = env[config.secretRef.replace(/^\$\{?|\}$/g, "")];
     if (typeof secret !== "string" || secret === "") throw new Error("JWT secret binding is not set");
     const alg = config.algorithms[0] ?? "HS256";
-    return Jwt.verify(token, secret, { ...verification, alg: alg as "HS256" });
+    return requireExpiry(await Jwt.verify(token, secret, { ...verification, alg: alg as "HS256" }));
   }
-  const keys = await keysFrom(config.jwksUrl ?? "");
-  return Jwt.verifyWithJwks(token, {
+  const keys = await jwksKeys(config.jwksUrl ?? "");
+  return requireExpiry(await Jwt.verifyWithJwks(token, {
     keys,
     allowedAlgorithms: config.algorithms as Parameters<typeof Jwt.verifyWithJwks>[1]["allowedAlgorithms"],
     verification,
-  });
+  }));
 }

@@ -3,6 +3,7 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
 import { GatewayError } from "../errors";
 import { presentedCredential } from "../auth/credentials";
+import { JwksUnavailableError } from "../auth/jwks";
 import { verifyJwt } from "../auth/jwt";
 import { matchKey } from "../auth/keys";
 
@@ -30,7 +31,10 @@ export const authMiddleware = createMiddleware<AppEnv>(async (c, next) => {
     try {
       const payload = await verifyJwt(token, auth.jwt, c.env);
       name = typeof payload.sub === "string" && payload.sub !== "" ? payload.sub : "jwt";
-    } catch {
+    } catch (err) {
+      if (err instanceof JwksUnavailableError) {
+        throw new GatewayError(503, "upstream_unreachable", "token verification is unavailable right now; retry shortly", undefined, 30);
+      }
       throw new GatewayError(401, "unauthorized", "invalid or expired token");
     }
   } else {
