@@ -1,5 +1,6 @@
 import { Jwt } from "hono/utils/jwt";
 import type { JWTPayload } from "hono/utils/jwt/types";
+import { secretName } from "../config/secrets";
 import type { JwtConfig } from "../config/types";
 import { jwksKeys } from "./jwks";
 
@@ -20,7 +21,8 @@ export async function verifyJwt(
 ): Promise<JWTPayload> {
   const verification = { iss: config.issuer, aud: config.audience, exp: true, nbf: true };
   if (config.secretRef !== undefined) {
-    const secret = env[config.secretRef.replace(/^\$\{?|\}$/g, "")];
+    const name = secretName(config.secretRef);
+    const secret = name === undefined ? undefined : env[name];
     if (typeof secret !== "string" || secret === "") throw new Error("JWT secret binding is not set");
     const alg = config.algorithms[0] ?? "HS256";
     return requireExpiry(await Jwt.verify(token, secret, { ...verification, alg: alg as "HS256" }));

@@ -1,3 +1,4 @@
+import { secretName } from "../config/secrets";
 import type { ClientKey } from "../config/types";
 
 const encoder = new TextEncoder();
@@ -32,7 +33,8 @@ export async function matchKey(
     let expected: string | undefined;
     if ("sha256" in key) expected = key.sha256;
     else {
-      const value = env[key.ref.replace(/^\$\{?|\}$/g, "")];
+      const name = secretName(key.ref);
+      const value = name === undefined ? undefined : env[name];
       expected = typeof value === "string" && value !== "" ? await sha256Hex(value) : undefined;
     }
     if (expected !== undefined && sameHex(hash, expected) && match === undefined) match = key.name;

@@ -1,8 +1,10 @@
+import { isHeaderName, isHeaderValue } from "./header-syntax";
+
 /**
- * Small helpers for the hand-written config validator. Every check appends `"<path>: <message>"` to
- * `issues.errors` (or `issues.notices`) and returns undefined on failure, so one pass collects every mistake.
- * Messages quote only values that cannot be secret (model names, enum choices), never an `access_key` or a header
- * value: a mistyped key may still be a real one.
+ * The checks the config validator is built from (schema.ts composes them into mappings). Every check appends
+ * `"<path>: <message>"` to `issues.errors` (or `issues.notices`) and returns undefined on failure, so one pass
+ * collects every mistake. Messages quote only values that cannot be secret (model names, enum choices), never an
+ * `access_key` or a header value: a mistyped key may still be a real one.
  */
 
 export type Mapping = Readonly<Record<string, unknown>>;
@@ -11,6 +13,9 @@ export interface Issues {
   readonly errors: string[];
   readonly notices: string[];
 }
+
+/** Checks one value at `path`: the value as the config holds it, or undefined after reporting why into `issues`. */
+export type Check<T> = (value: unknown, path: string, issues: Issues) => T | undefined;
 
 export function newIssues(): Issues {
   return { errors: [], notices: [] };
@@ -104,8 +109,11 @@ export function expectStringList(value: unknown, path: string, issues: Issues): 
   return ok ? out : undefined;
 }
 
-/** An http: or https: URL, without credentials, query or fragment. */
-export function expectHttpUrl(value: unknown, path: string, issues: Issues): URL | undefined {
+/**
+ * An http: or https: URL without credentials or fragment, and without a query unless `allowQuery` (a JWKS URL may
+ * carry one; a base URL or an OTLP endpoint gets paths appended, so a query there would be misplaced).
+ */
+export function expectHttpUrl(value: unknown, path: string, issues: Issues, allowQuery = false): URL | undefined {
   const text = expectString(value, path, issues);
   if (text === undefined) return undefined;
   let url: URL;
@@ -117,14 +125,12 @@ export function expectHttpUrl(value: unknown, path: string, issues: Issues): URL
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     return fail(issues, path, `expected an http(s) URL, not ${url.protocol}`);
   }
-  if (url.search !== "" || url.hash !== "" || url.username !== "" || url.password !== "") {
-    return fail(issues, path, "expected an http(s) URL without credentials, query or fragment");
+  if ((url.search !== "" && !allowQuery) || url.hash !== "" || url.username !== "" || url.password !== "") {
+    const parts = allowQuery ? "credentials or fragment" : "credentials, query or fragment";
+    return fail(issues, path, `expected an http(s) URL without ${parts}`);
   }
   return url;
 }
-
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const BAD_HEADER_VALUE = /[\r\n\0]/;
 
 /** `{name: value}` HTTP headers: names must be valid tokens, values strings without line breaks. */
 export function expectHeaders(value: unknown, path: string, issues: Issues): Record<string, string> | undefined {
@@ -134,13 +140,13 @@ export function expectHeaders(value: unknown, path: string, issues: Issues): Rec
   let ok = true;
   for (const [name, v] of Object.entries(map)) {
     const at = keyPath(path, name);
-    if (!HEADER_NAME.test(name)) {
+    if (!isHeaderName(name)) {
       ok = false;
       fail(issues, at, "invalid HTTP header name");
     } else if (typeof v !== "string") {
       ok = false;
       fail(issues, at, `expected a string, got ${kindOf(v)}`);
-    } else if (BAD_HEADER_VALUE.test(v)) {
+    } else if (!isHeaderValue(v)) {
       ok = false;
       fail(issues, at, "header value must not contain line breaks");
     } else {

@@ -1,11 +1,7 @@
 import { loadAll, YAMLException } from "js-yaml";
-import type { GatewayConfig } from "./types";
-import { validateConfig } from "./validate";
+import { validateConfig, type ConfigResult } from "./validate";
 
-export type ConfigResult =
-  | { ok: true; config: GatewayConfig; notices: string[] }
-  /** Each error is `"<path>: <message>"`, e.g. `model_providers[1].model: expected "provider/model"`. */
-  | { ok: false; errors: string[] };
+export type { ConfigResult };
 
 function yamlError(error: unknown): string {
   if (error instanceof YAMLException) {

@@ -1,77 +1,102 @@
-import { checkKeys, expectList, expectMapping, expectString, fail, type Issues } from "./check";
-import { isMalformedReference } from "./secrets";
-import type { AuthConfig, ClientKey, JwtConfig } from "./types";
+import { expectHttpUrl, expectList, expectString, fail, isMapping, type Issues } from "./check";
+import { listOf, mapping, optional, unchecked, type Frozen } from "./schema";
+import { secretName } from "./secrets";
 
-const AUTH_KEYS = ["keys", "jwt"];
-const KEY_KEYS = ["name", "key_sha256", "key"];
-const JWT_KEYS = ["secret", "jwks_url", "issuer", "audience", "algorithms"];
 const JWT_ALGORITHMS = ["HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512"];
 
-function validateKey(value: unknown, path: string, issues: Issues): ClientKey | undefined {
-  const map = expectMapping(value, path, issues);
-  if (!map) return undefined;
-  checkKeys(map, path, { known: KEY_KEYS }, issues);
-  const name = expectString(map.name, `${path}.name`, issues);
-  if (map.key_sha256 !== undefined && map.key !== undefined) {
+/** A `$NAME` reference (auth secrets stay out of the config); `fix` says what to write instead. */
+function reference(fix: string) {
+  return (value: unknown, path: string, issues: Issues): string | undefined => {
+    const ref = expectString(value, path, issues);
+    if (ref === undefined || secretName(ref) !== undefined) return ref;
+    return fail(issues, path, `must be a $ENV_NAME reference (${fix})`);
+  };
+}
+
+function sha256Hex(value: unknown, path: string, issues: Issues): string | undefined {
+  const hash = expectString(value, path, issues);
+  if (hash === undefined || /^[0-9a-f]{64}$/.test(hash)) return hash;
+  return fail(issues, path, "expected 64 lowercase hex characters (npx tracegate hash-key)");
+}
+
+const readKey = mapping({
+  name: expectString,
+  // Exactly one of the two, checked together after the mapping: "not both" comes before anything about either value.
+  key_sha256: unchecked,
+  key: unchecked,
+});
+
+/** A client key: its SHA-256 (hex) in the config, or a `$ENV` reference to the key itself. */
+function clientKey(value: unknown, path: string, issues: Issues) {
+  const read = readKey(value, path, issues);
+  if (!read) return undefined;
+  const { name } = read;
+  if (read.key_sha256 !== undefined && read.key !== undefined) {
     return fail(issues, path, 'write either "key_sha256" or "key" ($ENV reference), not both');
   }
-  if (map.key_sha256 !== undefined) {
-    const hash = expectString(map.key_sha256, `${path}.key_sha256`, issues);
-    if (hash !== undefined && !/^[0-9a-f]{64}$/.test(hash)) {
-      return fail(issues, `${path}.key_sha256`, "expected 64 lowercase hex characters (npx tracegate hash-key)");
-    }
-    return name !== undefined && hash !== undefined ? { name, sha256: hash } : undefined;
+  if (read.key_sha256 !== undefined) {
+    const sha256 = sha256Hex(read.key_sha256, `${path}.key_sha256`, issues);
+    return name !== undefined && sha256 !== undefined ? { name, sha256 } : undefined;
   }
-  if (map.key === undefined) return fail(issues, `${path}.key_sha256`, "required (or key: $ENV_NAME)");
-  const ref = expectString(map.key, `${path}.key`, issues);
-  if (ref !== undefined && (!ref.startsWith("$") || isMalformedReference(ref))) {
-    return fail(issues, `${path}.key`, "must be a $ENV_NAME reference (keep keys out of the config; or use key_sha256)");
-  }
+  if (read.key === undefined) return fail(issues, `${path}.key_sha256`, "required (or key: $ENV_NAME)");
+  const ref = reference("keep keys out of the config; or use key_sha256")(read.key, `${path}.key`, issues);
   return name !== undefined && ref !== undefined ? { name, ref } : undefined;
 }
 
-function validateJwt(value: unknown, issues: Issues): JwtConfig | undefined {
-  const map = expectMapping(value, "auth.jwt", issues);
-  if (!map) return undefined;
-  checkKeys(map, "auth.jwt", { known: JWT_KEYS }, issues);
-  const secret = map.secret === undefined ? undefined : expectString(map.secret, "auth.jwt.secret", issues);
-  const jwksUrl = map.jwks_url === undefined ? undefined : expectString(map.jwks_url, "auth.jwt.jwks_url", issues);
-  if ((secret === undefined) === (jwksUrl === undefined)) {
-    return fail(issues, "auth.jwt", 'set exactly one of "secret" (HS256, a $ENV reference) or "jwks_url"');
-  }
-  if (secret !== undefined && (!secret.startsWith("$") || isMalformedReference(secret))) {
-    return fail(issues, "auth.jwt.secret", "must be a $ENV_NAME reference (wrangler secret put NAME)");
-  }
-  if (jwksUrl !== undefined && !/^https?:\/\//.test(jwksUrl)) return fail(issues, "auth.jwt.jwks_url", "expected an http(s) URL");
-  const issuer = expectString(map.issuer, "auth.jwt.issuer", issues);
-  const audience = expectString(map.audience, "auth.jwt.audience", issues);
-  let algorithms = secret !== undefined ? ["HS256"] : ["RS256", "ES256"];
-  if (map.algorithms !== undefined) {
-    const list = expectList(map.algorithms, "auth.jwt.algorithms", issues) ?? [];
-    const bad = list.filter((a) => typeof a !== "string" || !JWT_ALGORITHMS.includes(a));
-    if (bad.length > 0) fail(issues, "auth.jwt.algorithms", `expected some of ${JWT_ALGORITHMS.join(", ")}`);
-    else algorithms = list as string[];
-  }
-  if (issuer === undefined || audience === undefined) return undefined;
-  return { secretRef: secret, jwksUrl, issuer, audience, algorithms };
+function algorithms(value: unknown, path: string, issues: Issues): readonly string[] | undefined {
+  const list = expectList(value, path, issues);
+  if (!list) return undefined;
+  if (list.every((a): a is string => typeof a === "string" && JWT_ALGORITHMS.includes(a))) return list;
+  return fail(issues, path, `expected some of ${JWT_ALGORITHMS.join(", ")}`);
 }
 
-/** `auth: none` (explicit), or `auth: {keys: [...], jwt: {...}}`: who may call the model routes. */
-export function validateAuth(value: unknown, issues: Issues): AuthConfig | undefined {
-  if (value === "none") return { kind: "none" };
-  const map = expectMapping(value, "auth", issues);
-  if (!map) return undefined;
-  checkKeys(map, "auth", { known: AUTH_KEYS }, issues);
-  const keys: ClientKey[] = [];
-  if (map.keys !== undefined) {
-    (expectList(map.keys, "auth.keys", issues) ?? []).forEach((k, i) => {
-      const key = validateKey(k, `auth.keys[${i}]`, issues);
-      if (key) keys.push(key);
-    });
+const readJwt = mapping({
+  secret: optional(reference("wrangler secret put NAME")),
+  // A query is allowed: some identity providers name the key set's policy in one.
+  jwks_url: optional((value, path, issues) => expectHttpUrl(value, path, issues, true)),
+  issuer: expectString,
+  audience: expectString,
+  algorithms: optional(algorithms),
+});
+
+function jwt(value: unknown, path: string, issues: Issues) {
+  const read = readJwt(value, path, issues);
+  if (!read || !isMapping(value)) return undefined;
+  // Present or not, right or wrong: a wrong one has its own error already.
+  if ((value.secret === undefined) === (value.jwks_url === undefined)) {
+    return fail(issues, path, 'set exactly one of "secret" (HS256, a $ENV reference) or "jwks_url"');
   }
-  const jwt = map.jwt === undefined ? undefined : validateJwt(map.jwt, issues);
-  if (map.keys === undefined && map.jwt === undefined) {
+  const { secret, jwks_url: url, issuer, audience } = read;
+  if ((secret === undefined && url === undefined) || issuer === undefined || audience === undefined) return undefined;
+  return {
+    /** `$ENV` reference to an HS256 secret; or `jwksUrl` for RS/ES keys. */
+    secretRef: secret,
+    jwksUrl: url?.href,
+    issuer,
+    audience,
+    algorithms: read.algorithms ?? (secret !== undefined ? ["HS256"] : ["RS256", "ES256"]),
+  };
+}
+
+const readAuth = mapping({
+  keys: optional(listOf(clientKey)),
+  jwt: optional(jwt),
+});
+
+/**
+ * `auth: none` (explicit), or `auth: {keys: [...], jwt: {...}}`: who may call the model routes. `none` must be
+ * written out; otherwise clients present a key or a JWT.
+ */
+export function validateAuth(value: unknown, issues: Issues) {
+  if (value === "none") return { kind: "none" as const };
+  const auth = readAuth(value, "auth", issues);
+  if (!auth || !isMapping(value)) return undefined;
+  if (value.keys === undefined && value.jwt === undefined) {
     return fail(issues, "auth", 'expected "none", or keys and/or jwt');
   }
-  return { kind: "clients", keys, jwt };
+  return { kind: "clients" as const, keys: auth.keys ?? [], jwt: auth.jwt };
 }
+
+/** A client key: its SHA-256 (hex) in the config, or a `$ENV` reference to the key itself. */
+export type ClientKey = Frozen<NonNullable<ReturnType<typeof clientKey>>>;
+export type JwtConfig = Frozen<NonNullable<ReturnType<typeof jwt>>>;

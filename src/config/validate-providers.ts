@@ -1,54 +1,20 @@
 import { KNOWN_PROVIDERS, type KnownProvider, type ProviderInterface } from "../providers/known";
 import {
-  checkKeys,
-  kindOf,
   expectBoolean,
-  expectPositiveInteger,
   expectHeaders,
   expectHttpUrl,
   expectList,
-  expectMapping,
+  expectPositiveInteger,
   expectString,
   fail,
+  isMapping,
+  kindOf,
   type Issues,
+  type Mapping,
 } from "./check";
+import { mapping, optional, required, withDefault, type Frozen } from "./schema";
 import { isMalformedReference } from "./secrets";
-import { DEFAULT_RETRY, type ProviderConfig, type RetryPolicy } from "./types";
-
-const PROVIDER_KEYS = [
-  "model",
-  "name",
-  "access_key",
-  "base_url",
-  "provider_interface",
-  "default",
-  "headers",
-  "passthrough_auth",
-  "propagate_trace_context",
-  "timeout_ms",
-  "first_chunk_timeout_ms",
-  "retry",
-] as const;
-
-const RETRY_KEYS = ["attempts", "on_status", "backoff_ms", "max_delay_ms"];
-
-function validateRetry(value: unknown, path: string, issues: Issues): RetryPolicy | undefined {
-  const map = expectMapping(value, path, issues);
-  if (!map) return undefined;
-  checkKeys(map, path, { known: RETRY_KEYS }, issues);
-  const int = (key: string, fallback: number) =>
-    map[key] === undefined ? fallback : (expectPositiveInteger(map[key], `${path}.${key}`, issues) ?? fallback);
-  const attempts = int("attempts", DEFAULT_RETRY.attempts);
-  if (attempts > 10) fail(issues, `${path}.attempts`, "at most 10");
-  let onStatus = DEFAULT_RETRY.onStatus;
-  if (map.on_status !== undefined) {
-    const list = expectList(map.on_status, `${path}.on_status`, issues);
-    const valid = list?.every((s) => typeof s === "number" && Number.isInteger(s) && s >= 400 && s <= 599);
-    if (list && !valid) fail(issues, `${path}.on_status`, "expected a list of HTTP statuses from 400 to 599");
-    else if (list) onStatus = list as number[];
-  }
-  return { attempts, onStatus, backoffMs: int("backoff_ms", DEFAULT_RETRY.backoffMs), maxDelayMs: int("max_delay_ms", DEFAULT_RETRY.maxDelayMs) };
-}
+import { DEFAULT_RETRY, retryPolicy } from "./validate-retry";
 
 /**
  * Plano per-provider keys that configure Envoy clusters, Plano's router or its retries; none applies to a Worker
@@ -107,7 +73,7 @@ function knownProvider(provider: string): KnownProvider | undefined {
 }
 
 /** `provider/model` (the model part may hold more `/`) or `provider/*`; undefined for anything else. */
-export function parseModel(text: string): { provider: string; model: string } | undefined {
+function parseModel(text: string): { provider: string; model: string } | undefined {
   const match = /^([^\s/]+)\/(\S+)$/.exec(text);
   const provider = match?.[1];
   const model = match?.[2];
@@ -130,6 +96,83 @@ function baseUrlFrom(url: URL, known: KnownProvider | undefined): string {
   return url.origin + prefix;
 }
 
+function modelRef(value: unknown, path: string, issues: Issues) {
+  if (typeof value !== "string") return fail(issues, path, `expected "provider/model", got ${kindOf(value)}`);
+  return parseModel(value) ?? fail(issues, path, 'expected "provider/model"');
+}
+
+/** A literal key, or a `$NAME` reference resolved from the Worker's bindings at call time. */
+function accessKey(value: unknown, path: string, issues: Issues): string | undefined {
+  const key = expectString(value, path, issues);
+  if (key === undefined || !isMalformedReference(key)) return key;
+  return fail(issues, path, "malformed secret reference; write $NAME or ${NAME}");
+}
+
+const readEntry = mapping(
+  {
+    model: required(modelRef, 'required, e.g. "openai/gpt-4o" or "openai/*"'),
+    name: optional(expectString),
+    access_key: optional(accessKey),
+    default: withDefault(expectBoolean, false),
+    passthrough_auth: withDefault(expectBoolean, false),
+    propagate_trace_context: withDefault(expectBoolean, true),
+    retry: withDefault(retryPolicy, DEFAULT_RETRY),
+    timeout_ms: optional(expectPositiveInteger),
+    first_chunk_timeout_ms: optional(expectPositiveInteger),
+    headers: withDefault(expectHeaders, {}),
+    base_url: optional(expectHttpUrl),
+    provider_interface: optional(parseInterface),
+  },
+  { ignored: PLANO_PROVIDER_KEYS },
+);
+
+type Entry = NonNullable<ReturnType<typeof readEntry>>;
+
+/** The entry's config once every key has been read; `raw` tells an absent key from a wrong one. */
+function providerConfig(entry: Entry, raw: Mapping, path: string, issues: Issues) {
+  const parsed = entry.model;
+  if (!parsed) return undefined;
+  const known = knownProvider(parsed.provider);
+  const providerInterface = entry.provider_interface ?? known?.interface;
+  if (providerInterface === undefined && raw.provider_interface === undefined) {
+    fail(issues, `${path}.provider_interface`, `required for provider "${parsed.provider}" ("openai" or "anthropic")`);
+  }
+  let baseUrl: string | undefined;
+  if (entry.base_url) baseUrl = baseUrlFrom(entry.base_url, known);
+  else if (raw.base_url === undefined) {
+    baseUrl = known?.baseUrl ?? fail(issues, `${path}.base_url`, `required for provider "${parsed.provider}"`);
+  }
+  if (providerInterface === undefined || baseUrl === undefined) return undefined;
+  return {
+    /** `name` from the config, else the `model` string. */
+    name: entry.name ?? `${parsed.provider}/${parsed.model}`,
+    /** Provider part of `model` (`openai` in `openai/gpt-4o`). */
+    provider: parsed.provider,
+    /** Model part of `model` as sent upstream (`gpt-4o`), or `*` for a wildcard entry. */
+    model: parsed.model,
+    interface: providerInterface,
+    /** Base URL including the API prefix, without trailing slash (`https://api.openai.com/v1`). */
+    baseUrl,
+    /** Unresolved key: a literal, or `$NAME` resolved from the Worker's bindings at call time. */
+    accessKey: entry.access_key,
+    headers: entry.headers,
+    passthroughAuth: entry.passthrough_auth,
+    isDefault: entry.default,
+    /** False stops sending `traceparent`/`tracestate` to this provider. */
+    propagateTraceContext: entry.propagate_trace_context,
+    retry: entry.retry,
+    /** For streams: limit for the first body chunk after the headers (`first_chunk_timeout_ms`). */
+    firstChunkTimeoutMs: entry.first_chunk_timeout_ms,
+    /** Limit for a whole call, headers and body (`timeout_ms`); undefined = the default (10 minutes). */
+    timeoutMs: entry.timeout_ms,
+    /** `gen_ai.provider.name` for spans. */
+    otelName: known?.otelName ?? parsed.provider,
+  };
+}
+
+/** One validated `model_providers[]` entry. */
+export type ProviderConfig = Frozen<NonNullable<ReturnType<typeof providerConfig>>>;
+
 /** What the cross-entry checks and `model_aliases` need from one entry, even when other keys in it are wrong. */
 interface EntrySummary {
   readonly path: string;
@@ -137,83 +180,22 @@ interface EntrySummary {
   readonly modelKey: string | undefined;
   readonly explicitName: string | undefined;
   readonly isDefault: boolean;
+  /** Undefined when anything in the entry is wrong. */
   readonly config: ProviderConfig | undefined;
 }
 
-function validateEntry(raw: unknown, path: string, issues: Issues): EntrySummary {
-  const empty: EntrySummary = { path, modelKey: undefined, explicitName: undefined, isDefault: false, config: undefined };
-  const entry = expectMapping(raw, path, issues);
-  if (!entry) return empty;
+function validateEntry(value: unknown, path: string, issues: Issues): EntrySummary {
   const errorsBefore = issues.errors.length;
-  checkKeys(entry, path, { known: PROVIDER_KEYS, ignored: PLANO_PROVIDER_KEYS }, issues);
-
-  const at = (key: string): string => `${path}.${key}`;
-  let parsed: { provider: string; model: string } | undefined;
-  if (entry.model === undefined) fail(issues, at("model"), 'required, e.g. "openai/gpt-4o" or "openai/*"');
-  else if (typeof entry.model !== "string") fail(issues, at("model"), `expected "provider/model", got ${kindOf(entry.model)}`);
-  else parsed = parseModel(entry.model) ?? fail(issues, at("model"), 'expected "provider/model"');
-
-  const name = entry.name === undefined ? undefined : expectString(entry.name, at("name"), issues);
-  let accessKey: string | undefined;
-  if (entry.access_key !== undefined) {
-    accessKey = expectString(entry.access_key, at("access_key"), issues);
-    if (accessKey !== undefined && isMalformedReference(accessKey)) {
-      accessKey = fail(issues, at("access_key"), "malformed secret reference; write $NAME or ${NAME}");
-    }
-  }
-  const flag = (key: string, fallback: boolean): boolean =>
-    entry[key] === undefined ? fallback : (expectBoolean(entry[key], at(key), issues) ?? fallback);
-  const isDefault = flag("default", false);
-  const passthroughAuth = flag("passthrough_auth", false);
-  const propagateTraceContext = flag("propagate_trace_context", true);
-  const retry = entry.retry === undefined ? DEFAULT_RETRY : (validateRetry(entry.retry, at("retry"), issues) ?? DEFAULT_RETRY);
-  const timeoutMs =
-    entry.timeout_ms === undefined ? undefined : expectPositiveInteger(entry.timeout_ms, at("timeout_ms"), issues);
-  const firstChunkTimeoutMs =
-    entry.first_chunk_timeout_ms === undefined
-      ? undefined
-      : expectPositiveInteger(entry.first_chunk_timeout_ms, at("first_chunk_timeout_ms"), issues);
-  const headers = entry.headers === undefined ? {} : expectHeaders(entry.headers, at("headers"), issues);
-  const url = entry.base_url === undefined ? undefined : expectHttpUrl(entry.base_url, at("base_url"), issues);
-  const explicitInterface =
-    entry.provider_interface === undefined ? undefined : parseInterface(entry.provider_interface, at("provider_interface"), issues);
-
-  const modelKey = parsed ? `${parsed.provider}/${parsed.model}` : undefined;
-  const summary = { path, modelKey, explicitName: name, isDefault };
-  if (!parsed) return { ...summary, config: undefined };
-
-  const known = knownProvider(parsed.provider);
-  const providerInterface = explicitInterface ?? known?.interface;
-  if (providerInterface === undefined && entry.provider_interface === undefined) {
-    fail(issues, at("provider_interface"), `required for provider "${parsed.provider}" ("openai" or "anthropic")`);
-  }
-  let baseUrl: string | undefined;
-  if (url) baseUrl = baseUrlFrom(url, known);
-  else if (entry.base_url === undefined) {
-    baseUrl = known?.baseUrl ?? fail(issues, at("base_url"), `required for provider "${parsed.provider}"`);
-  }
-
-  if (issues.errors.length > errorsBefore || providerInterface === undefined || baseUrl === undefined || !headers) {
-    return { ...summary, config: undefined };
-  }
+  const entry = readEntry(value, path, issues);
+  if (!entry || !isMapping(value)) return { path, modelKey: undefined, explicitName: undefined, isDefault: false, config: undefined };
+  const config = providerConfig(entry, value, path, issues);
+  const parsed = entry.model;
   return {
-    ...summary,
-    config: {
-      name: name ?? `${parsed.provider}/${parsed.model}`,
-      provider: parsed.provider,
-      model: parsed.model,
-      interface: providerInterface,
-      baseUrl,
-      accessKey,
-      headers,
-      passthroughAuth,
-      isDefault,
-      propagateTraceContext,
-      retry,
-      timeoutMs,
-      firstChunkTimeoutMs,
-      otelName: known?.otelName ?? parsed.provider,
-    },
+    path,
+    modelKey: parsed ? `${parsed.provider}/${parsed.model}` : undefined,
+    explicitName: entry.name,
+    isDefault: entry.default,
+    config: issues.errors.length > errorsBefore ? undefined : config,
   };
 }
 

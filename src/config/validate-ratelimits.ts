@@ -1,45 +1,62 @@
-import { checkKeys, expectList, expectMapping, expectOneOf, expectPositiveInteger, expectString, fail, type Issues } from "./check";
-import type { RateLimitRule } from "./types";
+import { expectOneOf, expectPositiveInteger, expectString, fail, isMapping, type Issues } from "./check";
+import { listOf, mapping, optional, unchecked, withDefault } from "./schema";
 
-const RULE_KEYS = ["model", "selector", "limit"];
-const SELECTOR_KEYS = ["key", "value"];
-const LIMIT_KEYS = ["requests", "tokens", "unit"];
 const UNITS = { second: 1, minute: 60, hour: 3600, day: 86400 } as const;
+const UNIT_NAMES = Object.keys(UNITS) as (keyof typeof UNITS)[];
+
+const readSelector = mapping({
+  key: expectString,
+  value: withDefault(expectString, "*"),
+});
+
+function selector(value: unknown, path: string, issues: Issues) {
+  const sel = readSelector(value, path, issues);
+  if (sel?.key === undefined) return undefined;
+  return {
+    /** Lower-cased header name. */
+    header: sel.key.toLowerCase(),
+    /** `*`: each header value has its own bucket; anything else: only requests with exactly that value count. */
+    value: sel.value,
+  };
+}
+
+const readLimit = mapping({
+  requests: optional(expectPositiveInteger),
+  tokens: optional(expectPositiveInteger),
+  unit: unchecked,
+});
+
+function limit(value: unknown, path: string, issues: Issues) {
+  const read = readLimit(value, path, issues);
+  if (!read || !isMapping(value)) return undefined;
+  // Absent, not wrong (a wrong one is reported already); the unit of a limit of nothing is not worth a second error.
+  if (value.requests === undefined && value.tokens === undefined) return fail(issues, path, "set requests and/or tokens");
+  const unit = expectOneOf(read.unit ?? "minute", UNIT_NAMES, `${path}.unit`, issues);
+  if (unit === undefined) return undefined;
+  return { requests: read.requests, tokens: read.tokens, windowSeconds: UNITS[unit] };
+}
+
+const readRule = mapping({
+  model: optional(expectString),
+  selector: optional(selector),
+  limit,
+});
+
+/** One rule: a fixed window per bucket (header value, or client name without a selector). */
+function rule(value: unknown, path: string, issues: Issues) {
+  const read = readRule(value, path, issues);
+  if (!read?.limit) return undefined;
+  return {
+    /** Only requests for this model (as the client names it); undefined = every model. */
+    model: read.model,
+    /** Plano's header selector; undefined counts per authenticated client (key name or JWT `sub`). */
+    selector: read.selector,
+    ...read.limit,
+  };
+}
 
 /**
  * `ratelimits:` in Plano's form: `{model?, selector?: {key: header, value: "*" | exact}, limit: {requests?, tokens?,
- * unit}}`. Without a selector a rule counts per authenticated client (key name or JWT `sub`).
+ * unit}}`: a fixed window per bucket.
  */
-export function validateRateLimits(value: unknown, issues: Issues): RateLimitRule[] {
-  const rules: RateLimitRule[] = [];
-  (expectList(value, "ratelimits", issues) ?? []).forEach((entry, i) => {
-    const path = `ratelimits[${i}]`;
-    const map = expectMapping(entry, path, issues);
-    if (!map) return;
-    checkKeys(map, path, { known: RULE_KEYS }, issues);
-    const model = map.model === undefined ? undefined : expectString(map.model, `${path}.model`, issues);
-    let selector: RateLimitRule["selector"];
-    if (map.selector !== undefined) {
-      const sel = expectMapping(map.selector, `${path}.selector`, issues);
-      if (sel) {
-        checkKeys(sel, `${path}.selector`, { known: SELECTOR_KEYS }, issues);
-        const header = expectString(sel.key, `${path}.selector.key`, issues);
-        const match = sel.value === undefined ? "*" : expectString(sel.value, `${path}.selector.value`, issues);
-        if (header !== undefined && match !== undefined) selector = { header: header.toLowerCase(), value: match };
-      }
-    }
-    const limit = expectMapping(map.limit, `${path}.limit`, issues);
-    if (!limit) return;
-    checkKeys(limit, `${path}.limit`, { known: LIMIT_KEYS }, issues);
-    const requests = limit.requests === undefined ? undefined : expectPositiveInteger(limit.requests, `${path}.limit.requests`, issues);
-    const tokens = limit.tokens === undefined ? undefined : expectPositiveInteger(limit.tokens, `${path}.limit.tokens`, issues);
-    if (limit.requests === undefined && limit.tokens === undefined) {
-      fail(issues, `${path}.limit`, "set requests and/or tokens");
-      return;
-    }
-    const unit = expectOneOf(limit.unit ?? "minute", Object.keys(UNITS) as (keyof typeof UNITS)[], `${path}.limit.unit`, issues);
-    if (unit === undefined) return;
-    rules.push({ model, selector, requests, tokens, windowSeconds: UNITS[unit] });
-  });
-  return rules;
-}
+export const validateRateLimits = (value: unknown, issues: Issues) => listOf(rule)(value, "ratelimits", issues) ?? [];

@@ -99,7 +99,7 @@ export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppE
 
 /** Ends the SERVER span once every CLIENT span has ended (after a stream's last chunk), then exports (coalesced). */
 async function finish(server: Span, recorder: SpanRecorder, settings: TracingSettings): Promise<void> {
-  await recorder.idle(1);
+  await recorder.idle();
   server.end();
   isolateSpanBuffer.add(recorder.spans);
   await exportBuffered(isolateSpanBuffer, settings.targets, settings.resource, {

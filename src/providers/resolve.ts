@@ -81,11 +81,6 @@ export function resolveRoutes(config: GatewayConfig, requested: string): ModelRo
   return [routeTo(fallback, fallback.model === "*" ? requested.slice(slash + 1) : fallback.model)];
 }
 
-/** The first route for a model (see resolveRoutes), or undefined when it is unknown. */
-export function resolveModel(config: GatewayConfig, requested: string): ModelRoute | undefined {
-  return resolveRoutes(config, requested)[0];
-}
-
 /** The model ids a client can name: configured models (wildcards excluded) and aliases. */
 export function listModels(config: GatewayConfig): { id: string; ownedBy: string }[] {
   const models = config.providers

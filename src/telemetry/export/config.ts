@@ -1,9 +1,11 @@
+import { isHeaderName, isHeaderValue } from "../../config/header-syntax";
+import type { ExporterConfig } from "../../config/types";
 import type { AttributeValue, Resource } from "../sdk/span-data";
 
 // Where and how spans are exported, from the gateway config's `tracing.exporters` and the standard OTLP exporter
 // variables (OpenTelemetry spec, protocol/exporter.md). Decided once per config and env (see settings.ts).
 
-export type ExportProtocol = "http/protobuf" | "http/json";
+export type ExportProtocol = ExporterConfig["protocol"];
 
 export interface ExportTarget {
   readonly url: string;
@@ -11,12 +13,6 @@ export interface ExportTarget {
   readonly protocol: ExportProtocol;
   readonly compression: "gzip" | "none";
   readonly timeoutMs: number;
-}
-
-export interface ExporterEntry {
-  readonly endpoint: string;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly protocol: ExportProtocol;
 }
 
 type Env = Readonly<Record<string, unknown>>;
@@ -39,9 +35,6 @@ function variable(env: Env, name: string): string | undefined {
 const pick = (env: Env, suffix: string) =>
   variable(env, `OTEL_EXPORTER_OTLP_TRACES_${suffix}`) ?? variable(env, `OTEL_EXPORTER_OTLP_${suffix}`);
 
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const BAD_VALUE = /[\r\n\0]/;
-
 /** `k1=v1,k2=v2` with percent-encoded values (W3C Baggage-like). Pairs that do not parse are skipped. */
 export function parseHeaders(value: string | undefined): Record<string, string> {
   const headers: Record<string, string> = {};
@@ -55,7 +48,7 @@ export function parseHeaders(value: string | undefined): Record<string, string> 
     } catch {
       continue;
     }
-    if (TOKEN.test(key) && !BAD_VALUE.test(decoded)) headers[key] = decoded;
+    if (isHeaderName(key) && isHeaderValue(decoded)) headers[key] = decoded;
   }
   return headers;
 }
@@ -133,7 +126,7 @@ function timeoutFrom(env: Env, warn: Warn): number {
  */
 export function resolveExportTargets(
   env: Env,
-  exporters: readonly ExporterEntry[],
+  exporters: readonly ExporterConfig[],
   warn: Warn = defaultWarn,
 ): ExportTarget[] {
   const compression = compressionFrom(env, warn);

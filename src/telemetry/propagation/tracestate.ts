@@ -39,14 +39,6 @@ const KEY =
   /^(?:[a-z0-9][a-z0-9_\-*\/]{0,255}|[a-z0-9][a-z0-9_\-*\/]{0,240}@[a-z][a-z0-9_\-*\/]{0,13})$/;
 const VALUE = /^[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]$/;
 
-export function isValidTracestateKey(key: string): boolean {
-  return KEY.test(key);
-}
-
-export function isValidTracestateValue(value: string): boolean {
-  return VALUE.test(value);
-}
-
 /** `undefined` when the header is missing or must be discarded as a whole; `[]` for an empty (valid) header. */
 export function parseTracestate(header: string | null): TraceState | undefined {
   if (header === null) return undefined;

@@ -1,8 +1,6 @@
 // The finished-span data model: what a span is once it has ended, independent of the OTel API objects, and what
 // the OTLP encoders (otlp-json.ts, otlp-proto.ts) read. Times are Unix nanoseconds as bigint (no precision loss).
 
-export const SpanKindCode = { INTERNAL: 1, SERVER: 2, CLIENT: 3, PRODUCER: 4, CONSUMER: 5 } as const;
-
 export type AttributeValue =
   | string
   | number

@@ -25,7 +25,6 @@ const MAX_SPANS_PER_REQUEST = 256;
 /** Collects a request's finished spans and knows when none is open any more. */
 export class SpanRecorder implements SpanSink {
   readonly spans: SpanData[] = [];
-  dropped = 0;
   private open = 0;
   private idleWaiters: (() => void)[] = [];
 
@@ -35,15 +34,14 @@ export class SpanRecorder implements SpanSink {
 
   ended(span: SpanData): void {
     if (this.spans.length < MAX_SPANS_PER_REQUEST) this.spans.push(span);
-    else this.dropped++;
     this.open--;
     // Waiters ask for "only the SERVER span left"; it is the last span to end.
     if (this.open <= 1) for (const waiter of this.idleWaiters.splice(0)) waiter();
   }
 
-  /** Resolves once at most `remaining` spans are open (1: only the SERVER span itself). */
-  idle(remaining = 0): Promise<void> {
-    if (this.open <= remaining) return Promise.resolve();
+  /** Resolves once only the SERVER span itself is open: every other span of the request has ended. */
+  idle(): Promise<void> {
+    if (this.open <= 1) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(() => resolve()));
   }
 }

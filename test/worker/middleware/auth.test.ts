@@ -109,6 +109,34 @@ describe("client auth", () => {
     expect(res.status).toBe(204);
   });
 
+  it("reads ${NAME} references like $NAME, for keys and the JWT secret", async () => {
+    const braced = { keys: [{ name: "batch", key: "${BATCH_KEY}" }], jwt: { secret: "${JWT_SECRET}", issuer: "i", audience: "a" } };
+    const env = await envWith(braced);
+    expect((await chat(env, { "x-api-key": BATCH_KEY })).status).toBe(200);
+    const token = await hs256({ sub: "u", iss: "i", aud: "a", exp: now() + 60 });
+    expect((await chat(env, { authorization: `Bearer ${token}` })).status).toBe(200);
+    expect((await chat(env, { "x-api-key": WEB_KEY })).status).toBe(401);
+  });
+
+  it("checks jwks_url as an http(s) URL, allowing a query (some identity providers name a policy in it)", () => {
+    const jwt = (jwks_url: unknown) => validateConfig({ model_providers: [{ model: "mock/echo" }], auth: { jwt: { jwks_url, issuer: "i", audience: "a" } } });
+    const withQuery = jwt("https://login.example.com/keys?p=b2c_1_signin");
+    expect(withQuery.ok && withQuery.config.auth).toEqual({
+      kind: "clients",
+      keys: [],
+      jwt: { secretRef: undefined, jwksUrl: "https://login.example.com/keys?p=b2c_1_signin", issuer: "i", audience: "a", algorithms: ["RS256", "ES256"] },
+    });
+    const errors = (value: unknown) => {
+      const result = jwt(value);
+      return result.ok ? [] : result.errors;
+    };
+    expect(errors("not a url")).toEqual(["auth.jwt.jwks_url: expected an http(s) URL such as https://api.example.com/v1"]);
+    expect(errors("ftp://keys.example/jwks")).toEqual(["auth.jwt.jwks_url: expected an http(s) URL, not ftp:"]);
+    expect(errors("https://user:pw@keys.example/jwks")).toEqual([
+      "auth.jwt.jwks_url: expected an http(s) URL without credentials or fragment",
+    ]);
+  });
+
   it("reports bad auth config with key paths", () => {
     const result = validateConfig({
       model_providers: [{ model: "mock/echo" }],

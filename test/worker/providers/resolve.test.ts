@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_RETRY, type GatewayConfig, type ProviderConfig } from "../../../src/config/types";
-import { listModels, resolveModel, resolveRoutes } from "../../../src/providers/resolve";
+import { listModels, resolveRoutes } from "../../../src/providers/resolve";
 
 function provider(model: string, extra: Partial<ProviderConfig> = {}): ProviderConfig {
   const slash = model.indexOf("/");
@@ -28,7 +28,7 @@ function config(providers: ProviderConfig[], aliases: Record<string, string | st
   return { providers, aliases: lists, tracing: undefined, maxBodyBytes: 1024 };
 }
 
-describe("resolveModel", () => {
+describe("resolveRoutes: the first route tried", () => {
   const base = config(
     [
       provider("openai/gpt-4o"),
@@ -41,36 +41,36 @@ describe("resolveModel", () => {
   );
 
   it("strips the provider prefix for the upstream model", () => {
-    expect(resolveModel(base, "openai/gpt-4o")).toMatchObject({ upstreamModel: "gpt-4o", resolvedModel: "openai/gpt-4o" });
+    expect(resolveRoutes(base, "openai/gpt-4o")[0]).toMatchObject({ upstreamModel: "gpt-4o", resolvedModel: "openai/gpt-4o" });
   });
 
   it("finds a provider by its name", () => {
-    expect(resolveModel(base, "claude")?.provider.provider).toBe("anthropic");
+    expect(resolveRoutes(base, "claude")[0]?.provider.provider).toBe("anthropic");
   });
 
   it("accepts a bare model name only when unambiguous", () => {
-    expect(resolveModel(base, "llama-3")?.provider.provider).toBe("together");
-    expect(resolveModel(base, "gpt-4o")).toBeUndefined(); // openai and groq both serve it, and no default
+    expect(resolveRoutes(base, "llama-3")[0]?.provider.provider).toBe("together");
+    expect(resolveRoutes(base, "gpt-4o")[0]).toBeUndefined(); // openai and groq both serve it, and no default
   });
 
   it("resolves aliases, including to a wildcard provider", () => {
-    expect(resolveModel(base, "smart")).toMatchObject({ upstreamModel: "claude-sonnet-4" });
-    expect(resolveModel(base, "cheap")).toMatchObject({ upstreamModel: "gpt-4o-mini", resolvedModel: "openai/gpt-4o-mini" });
+    expect(resolveRoutes(base, "smart")[0]).toMatchObject({ upstreamModel: "claude-sonnet-4" });
+    expect(resolveRoutes(base, "cheap")[0]).toMatchObject({ upstreamModel: "gpt-4o-mini", resolvedModel: "openai/gpt-4o-mini" });
   });
 
   it("prefers an exact entry over the wildcard, and uses the wildcard otherwise", () => {
-    const exact = resolveModel(base, "openai/gpt-4o");
+    const exact = resolveRoutes(base, "openai/gpt-4o")[0];
     expect(exact?.provider.model).toBe("gpt-4o");
-    const wild = resolveModel(base, "openai/o3-mini");
+    const wild = resolveRoutes(base, "openai/o3-mini")[0];
     expect(wild).toMatchObject({ upstreamModel: "o3-mini", resolvedModel: "openai/o3-mini" });
     expect(wild?.provider.model).toBe("*");
   });
 
   it("falls back to the default provider, with its own model", () => {
     const withDefault = config([provider("openai/gpt-4o", { isDefault: true })]);
-    expect(resolveModel(withDefault, "who-knows")).toMatchObject({ upstreamModel: "gpt-4o" });
+    expect(resolveRoutes(withDefault, "who-knows")[0]).toMatchObject({ upstreamModel: "gpt-4o" });
     const wildDefault = config([provider("mock/*", { isDefault: true })]);
-    expect(resolveModel(wildDefault, "x/some-model")).toMatchObject({ upstreamModel: "some-model" });
+    expect(resolveRoutes(wildDefault, "x/some-model")[0]).toMatchObject({ upstreamModel: "some-model" });
   });
 
   it("lists an alias's fallback targets in order", () => {
@@ -85,7 +85,7 @@ describe("resolveModel", () => {
   });
 
   it("returns undefined for an unknown model without a default", () => {
-    expect(resolveModel(base, "mistral/large")).toBeUndefined();
+    expect(resolveRoutes(base, "mistral/large")[0]).toBeUndefined();
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { encodeJson } from "../../../../src/telemetry/export/otlp-json";
-import { otlpSpanFlags, SpanKindCode, type SpanData } from "../../../../src/telemetry/sdk/span-data";
+import { otlpSpanFlags, type SpanData } from "../../../../src/telemetry/sdk/span-data";
 
 const T0 = 1_761_000_000_123_456_789n;
 
@@ -13,7 +13,7 @@ function span(overrides: Partial<SpanData> = {}): SpanData {
     flags: 1,
     parentIsRemote: undefined,
     name: "chat gpt-4o-mini",
-    kind: SpanKindCode.CLIENT,
+    kind: 3, // OTLP SPAN_KIND_CLIENT (SpanData holds OTLP codes: the API's SpanKind + 1)
     startTimeUnixNano: T0,
     endTimeUnixNano: T0 + 5_000_000n,
     attributes: {},
@@ -60,7 +60,7 @@ describe("encodeJson (OTLP/HTTP JSON mapping)", () => {
   it("writes ids as hex (not base64), enums as integers, 64-bit integers as decimal strings", () => {
     const [s] = body([
       span({
-        kind: SpanKindCode.SERVER,
+        kind: 2, // OTLP SPAN_KIND_SERVER
         status: { code: 2, message: "boom" },
         attributes: { tokens: 1234, big: -9_007_199_254_740_991 },
         events: [{ name: "gen_ai.first_chunk", timeUnixNano: T0 + 1n, attributes: { n: 1 } }],
