@@ -46,7 +46,6 @@ beforeAll(async () => {
         exporters,
         span_attributes: { header_prefixes: ["x-app-"], static: { "deployment.environment": "e2e" } },
       }),
-      CONFORMANCE_ROUTES: "true",
       // A hanging collector holds the isolate's one in-flight export until this timeout: keep the test short.
       OTEL_EXPORTER_OTLP_TIMEOUT: "500",
       ...secrets,
@@ -344,41 +343,5 @@ describe("a failing collector never touches the response", () => {
     } finally {
       receiver.mode = "ok";
     }
-  });
-});
-
-describe("the W3C conformance route", () => {
-  async function hop(headers: Record<string, string>, paths: string[]) {
-    const before = provider.received.length;
-    const res = await fetch(`${full.url}/_conformance/tracecontext`, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...headers },
-      body: JSON.stringify(paths.map((p, i) => ({ url: `${provider.url}${p}`, arguments: [{ hop: i }] }))),
-    });
-    expect(res.status).toBe(200);
-    return provider.received.slice(before);
-  }
-
-  it("posts each argument list with a new parent-id per call, same trace, tracestate kept", async () => {
-    const traceId = "4af7651916cd43dd8448eb211c80319c";
-    const got = await hop({ traceparent: `00-${traceId}-${parentId}-01`, tracestate: "foo=1" }, ["/a", "/b"]);
-    expect(got.map((r) => r.path)).toEqual(["/a", "/b"]);
-    expect(got.map((r) => r.body)).toEqual([[{ hop: 0 }], [{ hop: 1 }]]);
-    const parents = got.map((r) => String(r.headers.traceparent).split("-"));
-    expect(parents.map((p) => p[1])).toEqual([traceId, traceId]);
-    expect(parents[0]?.[2]).not.toBe(parents[1]?.[2]);
-    expect(parents[0]?.[2]).not.toBe(parentId);
-    expect(got.map((r) => r.headers.tracestate)).toEqual(["foo=1", "foo=1"]);
-    const spans = await spansFor(traceId, 3);
-    const clientIds = spans.filter((s) => s.kind === CLIENT).map((s) => s.spanId);
-    expect(clientIds).toEqual(expect.arrayContaining([parents[0]?.[2], parents[1]?.[2]]));
-  });
-
-  it("restarts the trace and drops tracestate for an invalid traceparent", async () => {
-    const got = await hop({ traceparent: `00-${"A".repeat(32)}-${parentId}-01`, tracestate: "foo=1" }, ["/c"]);
-    const sent = String(got[0]?.headers.traceparent);
-    expect(sent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[23]$/);
-    expect(sent.split("-")[1]).not.toBe("a".repeat(32));
-    expect(got[0]?.headers.tracestate).toBeUndefined();
   });
 });
