@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockProvider, type MockProvider } from "./harness/mock-provider";
 import { startOtlpReceiver, type OtlpReceiver } from "./harness/otlp-receiver";
@@ -74,5 +75,18 @@ describe("the W3C conformance route", () => {
     const server = (await receiver.spansFor(traceId, 2)).find((s) => s.kind === 2);
     expect(server?.name).toBe("POST /_conformance/tracecontext");
     expect(server?.attributes["http.route"]).toBe("/_conformance/tracecontext");
+  });
+});
+
+describe("the test Worker's wrangler.toml", () => {
+  /** Settings lines (comments and blank lines dropped), without those the two configs must differ in. */
+  const settings = (path: string) =>
+    readFileSync(new URL(`../../${path}`, import.meta.url), "utf8")
+      .split("\n")
+      .map((line) => line.replace(/#.*$/, "").trim())
+      .filter((line) => line !== "" && !/^(name|main|workers_dev)\s*=/.test(line));
+
+  it("runs the app as the deployed Worker does: same settings but for name, entry and workers_dev", () => {
+    expect(settings("test/conformance/wrangler.toml")).toEqual(settings("wrangler.toml"));
   });
 });
