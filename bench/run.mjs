@@ -18,10 +18,10 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { cpus, loadavg, release, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "../scripts/free-port.mjs";
 import { startMockUpstream, STREAM_CHUNKS } from "./mock-upstream.mjs";
 import { startOtlpReceiver } from "./otlp-receiver.mjs";
 import { buildWorker, root, spawnWorkerd, workerdBinary, writeWorkerdConfig } from "./workerd.mjs";
@@ -57,15 +57,6 @@ const portkeyEntry = join(benchDir, "node_modules", "@portkey-ai", "gateway", "b
 const portkeyVersion = JSON.parse(readFileSync(join(benchDir, "node_modules", "@portkey-ai", "gateway", "package.json"), "utf8")).version;
 
 // ---- helpers ---------------------------------------------------------------------------------------------------
-async function freePort() {
-  const srv = createServer();
-  await new Promise((r) => srv.listen(0, "127.0.0.1", r));
-  const address = srv.address();
-  const port = typeof address === "object" && address ? address.port : 0;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
 function percentile(sorted, p) {
   if (sorted.length === 0) return NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));

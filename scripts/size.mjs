@@ -4,7 +4,7 @@
 // metafile). Exits 1 when the gzip size is over the budget.
 //
 //   node scripts/size.mjs            human-readable report
-//   node scripts/size.mjs --json     one JSON object on stdout (used by test/e2e/bundle-size.test.ts)
+//   node scripts/size.mjs --json     one JSON object on stdout (test/e2e/bundle-size.test.ts calls measure())
 //   node scripts/size.mjs --top 25   show 25 inputs instead of 15
 //
 // The gzip figure is computed the way wrangler computes its "Total Upload … gzip:" line: the modules concatenated

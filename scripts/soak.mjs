@@ -5,6 +5,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { createServer } from "node:http";
+import { freePort } from "./free-port.mjs";
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -52,12 +53,7 @@ const receiver = await listen((req, res) => {
     res.writeHead(200, { "content-type": "application/x-protobuf" }).end();
   });
 });
-const port = await new Promise((resolve) => {
-  const s = createServer().listen(0, "127.0.0.1", () => {
-    const p = s.address().port;
-    s.close(() => resolve(p));
-  });
-});
+const port = await freePort();
 const config = {
   model_providers: [{ model: "soak/*", provider_interface: "openai", base_url: `http://127.0.0.1:${provider.address().port}` }],
   auth: "none",

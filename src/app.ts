@@ -5,7 +5,6 @@ import { corsMiddleware } from "./middleware/cors";
 import type { AppEnv } from "./env";
 import { asGatewayError, errorResponse, GatewayError, type ApiFormat } from "./errors";
 import { chatCompletions } from "./routes/chat-completions";
-import { conformance } from "./routes/conformance";
 import { health } from "./routes/health";
 import { messages } from "./routes/messages";
 import { models } from "./routes/models";
@@ -27,7 +26,6 @@ app.route("/v1/chat/completions", chatCompletions);
 app.route("/v1/messages", messages);
 app.route("/v1/models", models);
 app.route("/healthz", health);
-app.route("/_conformance", conformance);
 
 app.notFound((c) =>
   errorResponse(formatOf(c.req.path), new GatewayError(404, "not_found", `no route for ${c.req.method} ${c.req.path}`)),

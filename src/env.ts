@@ -6,7 +6,6 @@ import type { RequestTrace } from "./telemetry/request-trace";
 /** Worker bindings tracegate reads. Secrets named by `$NAME` in the config are looked up here too. */
 export interface Bindings {
   readonly GATEWAY_CONFIG?: string;
-  readonly CONFORMANCE_ROUTES?: string;
   /** Durable Object namespace behind `ratelimits` (wrangler.toml). */
   readonly RATE_LIMITER?: DurableObjectNamespace<RateLimiter>;
   readonly [name: string]: unknown;

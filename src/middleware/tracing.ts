@@ -7,6 +7,7 @@ import {
   type SpanContext,
 } from "@opentelemetry/api";
 import type { Context as HonoContext, MiddlewareHandler } from "hono";
+import { matchedRoutes } from "hono/route";
 import type { AppEnv } from "../env";
 import { tracedRequest, type CallTimings } from "../telemetry/call-span";
 import { serverAttributes, serverTiming } from "../telemetry/server-span";
@@ -21,16 +22,20 @@ import { formatTracestate, parseTracestate } from "../telemetry/propagation/trac
 import { TraceStateValue } from "../telemetry/propagation/tracestate-value";
 import { contextWithRecorder, GatewayTracerProvider, SpanRecorder, startServerSpan } from "../telemetry/sdk/tracer";
 
-const ROUTES = new Set(["/v1/chat/completions", "/v1/messages", "/v1/models", "/healthz", "/_conformance/tracecontext"]);
-
-function waitUntil(c: HonoContext<AppEnv>, work: Promise<unknown>): void {
-  let ctx: { waitUntil(promise: Promise<unknown>): void } | undefined;
-  try {
-    ctx = c.executionCtx;
-  } catch {
-    ctx = undefined; // app.request() in tests has no ExecutionContext: the work still runs
+/**
+ * The route Hono matched, as registered ("/v1/chat/completions"), or undefined when only middlewares matched (an
+ * unknown path, or a method the path has no handler for). Hono matches before the first middleware runs, so this is
+ * known here, before next(), also when a middleware answers instead of the route (401, 429); `routePath(c)` would
+ * name the middleware itself here, and after next() whichever handler answered last. Middlewares are registered with
+ * `use()` (method "ALL"); every route names its method.
+ */
+function matchedRoute(c: HonoContext<AppEnv>): string | undefined {
+  const routes = matchedRoutes(c);
+  for (let i = routes.length - 1; i >= 0; i--) {
+    const route = routes[i];
+    if (route && route.method !== "ALL") return route.path;
   }
-  ctx?.waitUntil(work);
+  return undefined;
 }
 
 /**
@@ -61,7 +66,7 @@ export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppE
     const recorder = new SpanRecorder();
     // Plano's span_attributes go on the SERVER span and on every CLIENT span: mapped once per request.
     const extraAttributes = decision.sampled ? requestHeaderAttributes(settings, headers) : {};
-    const route = ROUTES.has(c.req.path) ? c.req.path : undefined;
+    const route = decision.sampled ? matchedRoute(c) : undefined;
     const server: Span = decision.sampled
       ? startServerSpan(
           recorder,
@@ -93,7 +98,7 @@ export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppE
       server.setAttribute("error.type", String(status));
       server.setStatus({ code: SpanStatusCode.ERROR });
     }
-    waitUntil(c, finish(server, recorder, settings));
+    c.executionCtx.waitUntil(finish(server, recorder, settings));
   };
 }
 

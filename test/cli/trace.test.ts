@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startReceiver } from "../../viewer/receiver.js";
 import { KNOWN, KNOWN_TRACE_ID, otlpJson, postJson, type SpanSpec } from "../viewer/otlp-body";
-import { freePort, runToEnd } from "../viewer/processes";
+import { freePort } from "../../scripts/free-port.mjs";
+import { runToEnd } from "../viewer/processes";
 
 // The CLI as users run it: the bin, spawned against a receiver filled with known spans.
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;

@@ -2,7 +2,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXACT_BYTES_ANSWER, startMockProvider, type MockProvider } from "./harness/mock-provider";
-import { freePort } from "./harness/ports";
+import { freePort } from "../../scripts/free-port.mjs";
 import { startWranglerDev, type DevServer } from "./harness/wrangler-dev";
 
 // The gateway under `wrangler dev`, driven by the official SDKs, in front of a real mock provider on loopback.
@@ -267,6 +267,21 @@ describe("OpenAI SDK", () => {
     expect(res.headers.get("content-type")).toBe("application/json");
     expect(res.headers.get("x-tracegate-model")).toBe("openai/exact-bytes");
     expect(await res.text()).toBe(EXACT_BYTES_ANSWER);
+  });
+
+  // Moved from test/worker/routes/hostile-input.test.ts, which could only see the status: the provider's side shows
+  // what was passed on.
+  it("passes unknown fields through to the provider unchanged", async () => {
+    const sent = {
+      model: "openai/gpt-test",
+      messages: [{ role: "user", content: "x", x_message_meta: [1, "two", null] }],
+      x_custom: { a: 1, nested: { b: [true, 2.5] } },
+    };
+    const res = await postJson("/v1/chat/completions", sent);
+    expect(res.status).toBe(200);
+    await res.arrayBuffer();
+    // Only the model is rewritten (the provider's own name for it); every other field arrives as sent.
+    expect(lastReceived().body).toEqual({ ...sent, model: "gpt-test" });
   });
 
   it("lists configured models and aliases", async () => {

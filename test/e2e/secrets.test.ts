@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockProvider, type MockProvider } from "./harness/mock-provider";
 import { startOtlpReceiver, type OtlpReceiver } from "./harness/otlp-receiver";
-import { freePort } from "./harness/ports";
+import { freePort } from "../../scripts/free-port.mjs";
 import { startWranglerDev, type DevServer } from "./harness/wrangler-dev";
 
 // Keys travel through every path — success, provider errors, retries, fallbacks, streams, bad client keys,
@@ -51,15 +51,19 @@ afterAll(async () => {
   await receiver?.close();
 });
 
+let requests = 0;
+
+/** POSTs one request in a trace of its own (sampled); its status and trace id. */
 async function send(path: string, body: Record<string, unknown>, headers: Record<string, string>) {
+  const traceId = `5ec2e7${(++requests).toString(16).padStart(26, "0")}`;
   const res = await fetch(`${gateway.url}${path}`, {
     method: "POST",
-    headers: { "content-type": "application/json", ...headers },
+    headers: { "content-type": "application/json", traceparent: `00-${traceId}-b7ad6b7169203331-01`, ...headers },
     body: JSON.stringify(body),
   });
   const text = await res.text();
   responses.push(`${res.status} ${JSON.stringify([...res.headers])} ${text}`);
-  return res.status;
+  return { status: res.status, traceId };
 }
 
 const chat = (model: string, extra: Record<string, unknown> = {}) => ({
@@ -72,20 +76,35 @@ const chat = (model: string, extra: Record<string, unknown> = {}) => ({
 describe("secrets", () => {
   it("appear in no span, log line or response, on any path", async () => {
     const auth = { authorization: `Bearer ${SECRETS.CLIENT_KEY}` };
-    const statuses = [
-      await send("/v1/chat/completions", chat("openai/gpt-test"), auth),
-      await send("/v1/chat/completions", chat("openai/gpt-test", { stream: true }), auth),
-      await send("/v1/messages", chat("anthropic/claude-test", { stream: true }), { "x-api-key": SECRETS.CLIENT_KEY }),
-      await send("/v1/messages", chat("openai/gpt-test"), { "x-api-key": SECRETS.CLIENT_KEY }),
-      await send("/v1/chat/completions", chat("openai/fail-500"), auth),
-      await send("/v1/chat/completions", chat("openai/flaky-s"), auth),
-      await send("/v1/chat/completions", chat("sturdy"), auth),
-      await send("/v1/chat/completions", chat("dead/model"), auth),
-      await send("/v1/chat/completions", chat("openai/gpt-test"), { authorization: `Bearer ${WRONG_KEY}` }),
-      await send("/v1/chat/completions", chat("own/gpt-test"), { ...auth, "x-api-key": PASSTHROUGH_KEY }),
-      await send("/v1/chat/completions", chat("openai/gpt-test"), { ...auth, "x-secret-token": PASSTHROUGH_KEY }),
+    const chats = "POST /v1/chat/completions";
+    const messages = "POST /v1/messages";
+    // Each request with the spans it makes: SERVER, plus a CLIENT span per provider attempt.
+    const cases = [
+      { sent: await send("/v1/chat/completions", chat("openai/gpt-test"), auth), spans: [chats, "chat gpt-test"] },
+      { sent: await send("/v1/chat/completions", chat("openai/gpt-test", { stream: true }), auth), spans: [chats, "chat gpt-test"] },
+      {
+        sent: await send("/v1/messages", chat("anthropic/claude-test", { stream: true }), { "x-api-key": SECRETS.CLIENT_KEY }),
+        spans: [messages, "chat claude-test"],
+      },
+      { sent: await send("/v1/messages", chat("openai/gpt-test"), { "x-api-key": SECRETS.CLIENT_KEY }), spans: [messages, "chat gpt-test"] },
+      { sent: await send("/v1/chat/completions", chat("openai/fail-500"), auth), spans: [chats, "chat fail-500", "chat fail-500"] },
+      { sent: await send("/v1/chat/completions", chat("openai/flaky-s"), auth), spans: [chats, "chat flaky-s", "chat flaky-s"] },
+      {
+        sent: await send("/v1/chat/completions", chat("sturdy"), auth),
+        spans: [chats, "chat fail-500", "chat fail-500", "chat claude-test"],
+      },
+      { sent: await send("/v1/chat/completions", chat("dead/model"), auth), spans: [chats, "chat model"] },
+      { sent: await send("/v1/chat/completions", chat("openai/gpt-test"), { authorization: `Bearer ${WRONG_KEY}` }), spans: [chats] },
+      {
+        sent: await send("/v1/chat/completions", chat("own/gpt-test"), { ...auth, "x-api-key": PASSTHROUGH_KEY }),
+        spans: [chats, "chat gpt-test"],
+      },
+      {
+        sent: await send("/v1/chat/completions", chat("openai/gpt-test"), { ...auth, "x-secret-token": PASSTHROUGH_KEY }),
+        spans: [chats, "chat gpt-test"],
+      },
     ];
-    expect(statuses).toEqual([200, 200, 200, 200, 500, 200, 200, 502, 401, 200, 200]);
+    expect(cases.map((c) => c.sent.status)).toEqual([200, 200, 200, 200, 500, 200, 200, 502, 401, 200, 200]);
     // The keys did reach the providers (so the test exercised them), only where they belong.
     expect(provider.received.some((r) => r.headers.authorization === `Bearer ${SECRETS.OPENAI_KEY}`)).toBe(true);
     expect(provider.received.some((r) => r.headers["x-api-key"] === SECRETS.ANTHROPIC_KEY)).toBe(true);
@@ -93,9 +112,10 @@ describe("secrets", () => {
     expect(provider.received.some((r) => r.headers.authorization === `Bearer ${PASSTHROUGH_KEY}`)).toBe(true);
     for (const r of provider.received) expect(JSON.stringify(r.headers)).not.toContain(SECRETS.CLIENT_KEY);
 
-    const spans = await receiver.waitForSpans(20);
-    await new Promise((r) => setTimeout(r, 500));
-    const exported = JSON.stringify(spans, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+    // Every span of every request has arrived (each trace's own, counted) before any is searched for a secret.
+    const arrived = await Promise.all(cases.map((c) => receiver.spansFor(c.sent.traceId, c.spans.length)));
+    expect(arrived.map((spans) => spans.map((span) => span.name).sort())).toEqual(cases.map((c) => [...c.spans].sort()));
+    const exported = JSON.stringify(receiver.spans, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
     expect(exported).toContain("hello"); // content capture was on
     const logs = gateway.output();
     expect(logs).toContain("POST /v1/chat/completions");

@@ -6,7 +6,8 @@ import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BasicTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, runNode, type Proc } from "./processes";
+import { freePort } from "../../scripts/free-port.mjs";
+import { runNode, type Proc } from "./processes";
 
 // `npm start` end to end: scripts/start.mjs runs wrangler dev and the receiver on free ports; one chat completion
 // to the gateway shows up as a trace in the receiver's API; SIGTERM stops both.

@@ -27,6 +27,11 @@ export interface OtlpReceiver {
   mode: ReceiverMode;
   /** Resolves once at least `count` spans arrived (or rejects after `timeoutMs`). */
   waitForSpans(count: number, timeoutMs?: number): Promise<ReceivedSpan[]>;
+  /**
+   * The spans of one trace, once at least `count` of them arrived; after `timeoutMs` (10 s), those that did, so the
+   * test's own assertion names what is missing.
+   */
+  spansFor(traceId: string, count: number, timeoutMs?: number): Promise<ReceivedSpan[]>;
   close(): Promise<void>;
 }
 
@@ -60,7 +65,10 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return req.headers["content-encoding"] === "gzip" ? gunzipSync(raw) : raw;
 }
 
-/** A real OTLP/HTTP JSON receiver on loopback (the gateway is configured with `protocol: http/json` for it). */
+/**
+ * A real OTLP/HTTP JSON receiver on loopback (the gateway is configured with `protocol: http/json` for it). Besides
+ * OTLP POSTs it answers `GET /spans?trace_id=<id>` with the spans received for that trace.
+ */
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
   const posts: OtlpReceiver["posts"] = [];
@@ -92,6 +100,23 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         waiters.add(waiter);
       });
     },
+    spansFor(traceId, count, timeoutMs = 10_000) {
+      const ofTrace = () => spans.filter((s) => s.traceId === traceId);
+      return new Promise((resolve) => {
+        const waiter = () => {
+          const found = ofTrace();
+          if (found.length < count) return false;
+          clearTimeout(timer);
+          resolve(found);
+          return true;
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          resolve(ofTrace());
+        }, timeoutMs);
+        if (!waiter()) waiters.add(waiter);
+      });
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -99,6 +124,14 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       }),
   };
   const server = createServer(async (req, res) => {
+    if (req.method === "GET") {
+      // `GET /spans?trace_id=<id>`: what arrived for one trace, so tests in workerd can read it (bigints as strings).
+      const traceId = new URL(req.url ?? "/", "http://receiver").searchParams.get("trace_id");
+      const found = spans.filter((s) => s.traceId === traceId);
+      const json = JSON.stringify(found, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+      res.writeHead(200, { "content-type": "application/json" }).end(json);
+      return;
+    }
     const body = await readBody(req);
     const contentType = req.headers["content-type"] ?? "";
     const encoding = String(req.headers["content-encoding"] ?? "");

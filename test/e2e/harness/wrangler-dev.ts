@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "./ports";
+import { freePort } from "../../../scripts/free-port.mjs";
 
 export interface DevServer {
   readonly url: string;
@@ -11,26 +11,32 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
+export interface WranglerDevOptions {
+  /** The wrangler config to run, relative to the repo (`-c`); the deployed Worker's wrangler.toml when absent. */
+  readonly config?: string;
+}
+
 /**
  * Starts `wrangler dev` for this repo on a free loopback port with the given bindings (`--var`), and waits until
  * `/healthz` answers. Each server gets its own persistence folder and inspector port so several can run at once.
  */
-export async function startWranglerDev(vars: Record<string, string>): Promise<DevServer> {
+export async function startWranglerDev(vars: Record<string, string>, opts: WranglerDevOptions = {}): Promise<DevServer> {
   // Ports are picked free but can be taken by a parallel test before wrangler binds: try again on new ones.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(vars);
+      return await startOnce(vars, opts);
     } catch (err) {
       if (attempt === 3) throw err;
     }
   }
 }
 
-async function startOnce(vars: Record<string, string>): Promise<DevServer> {
+async function startOnce(vars: Record<string, string>, opts: WranglerDevOptions): Promise<DevServer> {
   const port = await freePort();
   const inspectorPort = await freePort();
   const persist = mkdtempSync(join(tmpdir(), "tracegate-dev-"));
   const args = ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort)];
+  if (opts.config) args.push("--config", opts.config);
   args.push("--persist-to", persist, "--log-level", "log", "--show-interactive-dev-session=false");
   for (const [key, value] of Object.entries(vars)) args.push("--var", `${key}:${value}`);
   const child = spawn("npx", args, {

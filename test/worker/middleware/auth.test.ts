@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { app } from "../../../src/app";
+import { requestApp } from "../helpers/request";
 import { sha256Hex } from "../../../src/auth/keys";
 import { validateConfig } from "../../../src/config/validate";
 
@@ -29,7 +29,7 @@ function chat(env: Record<string, string>, headers: Record<string, string>, path
     path === "/v1/messages"
       ? { model: "mock/echo", max_tokens: 5, messages: [{ role: "user", content: "hi" }] }
       : { model: "mock/echo", messages: [{ role: "user", content: "hi" }] };
-  return app.request(path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) }, env);
+  return requestApp(path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) }, env);
 }
 
 function b64url(data: string | Uint8Array): string {
@@ -55,7 +55,7 @@ describe("client auth", () => {
       code: "config_error",
       message: expect.stringContaining('auth: none'),
     });
-    expect((await app.request("/healthz", {}, env)).status).toBe(200);
+    expect((await requestApp("/healthz", {}, env)).status).toBe(200);
   });
 
   it("auth: none serves any client", async () => {
@@ -101,7 +101,7 @@ describe("client auth", () => {
   it("answers CORS preflights without auth", async () => {
     const env = await envWith(await keysAuth());
     const e = { ...env, GATEWAY_CONFIG: env.GATEWAY_CONFIG.replace(/}$/, ',"cors":{"allow_origins":"*"}}') };
-    const res = await app.request(
+    const res = await requestApp(
       "/v1/chat/completions",
       { method: "OPTIONS", headers: { origin: "https://x.example", "access-control-request-method": "POST" } },
       e,

@@ -1,15 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { app } from "../../../src/app";
+import { collectorExporter } from "../helpers/collector";
+import { requestApp } from "../helpers/request";
 import { validateConfig } from "../../../src/config/validate";
 
 const providers = [{ model: "mock/echo", default: true }];
 const env = (cors: unknown) => ({
-  GATEWAY_CONFIG: JSON.stringify({ model_providers: providers, auth: "none", ...(cors === undefined ? {} : { cors }), tracing: { random_sampling: 100, exporters: [{ endpoint: "http://127.0.0.1:9" }] } }),
+  GATEWAY_CONFIG: JSON.stringify({ model_providers: providers, auth: "none", ...(cors === undefined ? {} : { cors }), tracing: { random_sampling: 100, exporters: [collectorExporter()] } }),
 });
 const APP = "https://app.example.com";
 
 function preflight(origin: string, e: Record<string, string>) {
-  return app.request(
+  return requestApp(
     "/v1/chat/completions",
     {
       method: "OPTIONS",
@@ -20,7 +21,7 @@ function preflight(origin: string, e: Record<string, string>) {
 }
 
 function post(origin: string, e: Record<string, string>) {
-  return app.request(
+  return requestApp(
     "/v1/chat/completions",
     {
       method: "POST",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { app } from "../../../src/app";
+import { requestApp } from "../helpers/request";
 
 const CONFIG = JSON.stringify({
   model_providers: [{ model: "mock/echo" }, { model: "mock/*" }],
@@ -9,7 +9,7 @@ const CONFIG = JSON.stringify({
 });
 
 function post(path: string, body: unknown, env: Record<string, string> = { GATEWAY_CONFIG: CONFIG }) {
-  return app.request(
+  return requestApp(
     path,
     { method: "POST", headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) },
     env,
@@ -69,7 +69,7 @@ describe("POST /v1/chat/completions", () => {
 
   // Bodies with a content-length are read in one native call; without one (chunked), piece by piece.
   const body = (content: string) => JSON.stringify({ model: "mock/echo", messages: [{ role: "user", content }] });
-  const send = (init: RequestInit) => app.request("/v1/chat/completions", { method: "POST", ...init }, { GATEWAY_CONFIG: CONFIG });
+  const send = (init: RequestInit) => requestApp("/v1/chat/completions", { method: "POST", ...init }, { GATEWAY_CONFIG: CONFIG });
   const streamOf = (text: string) =>
     new ReadableStream<Uint8Array>({
       start(controller) {
@@ -151,7 +151,7 @@ describe("config errors", () => {
 
 describe("GET routes", () => {
   it("/v1/models lists models and aliases", async () => {
-    const res = await app.request("/v1/models", {}, { GATEWAY_CONFIG: CONFIG });
+    const res = await requestApp("/v1/models", {}, { GATEWAY_CONFIG: CONFIG });
     expect(await res.json()).toEqual({
       object: "list",
       data: [
@@ -162,12 +162,18 @@ describe("GET routes", () => {
   });
 
   it("/healthz answers ok", async () => {
-    const res = await app.request("/healthz", {}, { GATEWAY_CONFIG: CONFIG });
+    const res = await requestApp("/healthz", {}, { GATEWAY_CONFIG: CONFIG });
     expect(await res.json()).toEqual({ status: "ok" });
   });
 
   it("unknown routes get a 404 in the OpenAI envelope", async () => {
-    const res = await app.request("/nope", {}, { GATEWAY_CONFIG: CONFIG });
+    const res = await requestApp("/nope", {}, { GATEWAY_CONFIG: CONFIG });
+    expect(res.status).toBe(404);
+  });
+
+  it("has no W3C conformance route (only the test Worker in test/conformance/ mounts it)", async () => {
+    const body = JSON.stringify([{ url: "http://127.0.0.1:9/", arguments: [] }]);
+    const res = await requestApp("/_conformance/tracecontext", { method: "POST", body }, { GATEWAY_CONFIG: CONFIG });
     expect(res.status).toBe(404);
   });
 });

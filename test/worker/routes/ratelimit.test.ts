@@ -1,6 +1,6 @@
 import { env as workerEnv } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { app } from "../../../src/app";
+import { requestApp } from "../helpers/request";
 import { validateConfig } from "../../../src/config/validate";
 
 const KEYS = { ALICE_KEY: "tg-alice-key-000000", BOB_KEY: "tg-bob-key-11111111" };
@@ -20,7 +20,7 @@ function envWith(ratelimits: unknown[]) {
 function call(e: Record<string, unknown>, key: string, opts: { headers?: Record<string, string>; path?: string; model?: string } = {}) {
   const path = opts.path ?? "/v1/chat/completions";
   const body = { model: opts.model ?? "mock/echo", max_tokens: 5, messages: [{ role: "user", content: "hello there" }] };
-  return app.request(
+  return requestApp(
     path,
     { method: "POST", headers: { "content-type": "application/json", "x-api-key": key, ...opts.headers }, body: JSON.stringify(body) },
     e,

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
-import { parseJson, readBodyText } from "../exchange/request-body";
-import type { AppEnv } from "../env";
-import { GatewayError } from "../errors";
-import { callUpstream, type Fetcher } from "../exchange/upstream";
+import type { AppEnv } from "../../src/env";
+import { GatewayError } from "../../src/errors";
+import { parseJson, readBodyText } from "../../src/exchange/request-body";
+import { callUpstream, type Fetcher } from "../../src/exchange/upstream";
 
 const networkFetch: Fetcher = (url, init) => fetch(url, init);
 
@@ -22,14 +22,14 @@ function hopsOf(value: unknown): Hop[] {
 }
 
 /**
- * `POST /_conformance/tracecontext` (only when the binding CONFORMANCE_ROUTES is "true"): the W3C trace-context
- * test-suite contract. Each `{url, arguments}` is POSTed through the same upstream call, CLIENT span and propagation
- * as provider calls, so the suite tests exactly the code that talks to providers.
+ * `POST /_conformance/tracecontext`: the W3C trace-context test-suite contract (w3c/trace-context test/README.md).
+ * Each `{url, arguments}` is POSTed through the same upstream call, CLIENT span and propagation as provider calls,
+ * so the suite tests exactly the code that talks to providers.
+ *
+ * Test-only: it POSTs to any URL the caller names, without client auth. It is mounted only by the test Worker entry
+ * (test/conformance/worker.ts) and is never part of the deployed bundle.
  */
 export const conformance = new Hono<AppEnv>().post("/tracecontext", async (c) => {
-  if (c.env.CONFORMANCE_ROUTES !== "true") {
-    throw new GatewayError(404, "not_found", `no route for POST ${c.req.path}`);
-  }
   const text = await readBodyText(c.req.raw, c.get("config").maxBodyBytes);
   const hops = hopsOf(parseJson(text));
   for (const hop of hops) {

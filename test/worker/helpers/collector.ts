@@ -1,0 +1,30 @@
+import { inject } from "vitest";
+
+/** A span as the collector received it (OTLP JSON flattened, attribute values unwrapped). */
+export interface CollectedSpan {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentSpanId: string;
+  readonly name: string;
+  readonly kind: number;
+  readonly attributes: Record<string, unknown>;
+}
+
+/** The OTLP/HTTP JSON endpoint of the loopback collector test/worker/collector.setup.ts runs. */
+export const collectorUrl = (): string => inject("collectorUrl");
+
+/** The exporter entry for a config's `tracing.exporters` that sends to that collector. */
+export const collectorExporter = () => ({ endpoint: collectorUrl(), protocol: "http/json" });
+
+/**
+ * The spans the collector received for one trace. Call after `requestApp` returned: it waits for the request's
+ * `waitUntil` work, so an export the request made has already been answered by the collector.
+ */
+export async function collectedSpans(traceId: string): Promise<CollectedSpan[]> {
+  const url = new URL(collectorUrl());
+  url.pathname = "/spans";
+  url.searchParams.set("trace_id", traceId);
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`collector answered ${res.status}`);
+  return (await res.json()) as CollectedSpan[];
+}
