@@ -18,6 +18,7 @@ function formatOf(path: string): ApiFormat {
 
 export const app = new Hono<AppEnv>();
 
+app.route("/healthz", health);
 app.use("*", configMiddleware);
 app.use("*", corsMiddleware);
 app.use("*", tracing(registerTelemetry()));
@@ -25,7 +26,6 @@ app.use("/v1/*", authMiddleware);
 app.route("/v1/chat/completions", chatCompletions);
 app.route("/v1/messages", messages);
 app.route("/v1/models", models);
-app.route("/healthz", health);
 
 app.notFound((c) =>
   errorResponse(formatOf(c.req.path), new GatewayError(404, "not_found", `no route for ${c.req.method} ${c.req.path}`)),

@@ -33,12 +33,19 @@ export function parseConfigText(text: string): ConfigResult {
 const CACHE_LIMIT = 8;
 const cache = new Map<string, ConfigResult>();
 
+const EMPTY_OVERRIDE: ConfigResult = {
+  ok: false,
+  errors: ["GATEWAY_CONFIG is set but empty: give it the config, or remove the binding to use the bundled config"],
+};
+
 /**
- * The config in effect: `override` (the GATEWAY_CONFIG binding) when it is a non-empty string, else the bundled text.
+ * The config in effect: `override` (the GATEWAY_CONFIG binding) when set, else the bundled text. A binding that is
+ * set but blank is an error, not a silent fallback to the bundled config (`auth: none` and the mock provider).
  * The same text returns the same result object, so per-config indexes (WeakMap-keyed) are built once too.
  */
 export function loadConfig(bundledText: string, override: string | undefined): ConfigResult {
-  const text = typeof override === "string" && override.trim() !== "" ? override : bundledText;
+  if (typeof override === "string" && override.trim() === "") return EMPTY_OVERRIDE;
+  const text = override ?? bundledText;
   const hit = cache.get(text);
   if (hit) {
     cache.delete(text);

@@ -1,14 +1,12 @@
 import { trace } from "@opentelemetry/api";
 import { createMiddleware } from "hono/factory";
+import { NO_AUTH } from "../config/problems";
 import type { AppEnv } from "../env";
 import { GatewayError } from "../errors";
 import { presentedCredential } from "../auth/credentials";
 import { JwksUnavailableError } from "../auth/jwks";
 import { verifyJwt } from "../auth/jwt";
 import { matchKey } from "../auth/keys";
-
-const NOT_CONFIGURED =
-  'auth: not configured. Write "auth: none" to serve any client, or list auth.keys / auth.jwt (README: Client auth)';
 
 const looksLikeJwt = (token: string) => /^[\w-]+\.[\w-]+\.[\w-]*$/.test(token);
 
@@ -19,7 +17,7 @@ const looksLikeJwt = (token: string) => /^[\w-]+\.[\w-]+\.[\w-]*$/.test(token);
  */
 export const authMiddleware = createMiddleware<AppEnv>(async (c, next) => {
   const auth = c.get("config").auth;
-  if (!auth) throw new GatewayError(500, "config_error", NOT_CONFIGURED);
+  if (!auth) throw new GatewayError(500, "config_error", NO_AUTH);
   if (auth.kind === "none") return next();
   const credential = presentedCredential(c.req.raw.headers);
   if (!credential) {

@@ -1,12 +1,17 @@
 import { createMiddleware } from "hono/factory";
 import bundledConfig from "../../gateway.config.yaml";
-import { loadConfig } from "../config/load";
-import type { AppEnv } from "../env";
+import { loadConfig, type ConfigResult } from "../config/load";
+import type { Bindings, AppEnv } from "../env";
 import { GatewayError } from "../errors";
+
+/** The config in effect for these bindings: GATEWAY_CONFIG when set, else the bundled gateway.config.yaml. */
+export function gatewayConfig(env: Bindings): ConfigResult {
+  return loadConfig(bundledConfig, env.GATEWAY_CONFIG);
+}
 
 /** Puts the validated config on the context; a bad config answers 500 `config_error` naming each bad key. */
 export const configMiddleware = createMiddleware<AppEnv>(async (c, next) => {
-  const result = loadConfig(bundledConfig, c.env.GATEWAY_CONFIG);
+  const result = gatewayConfig(c.env);
   if (!result.ok) throw new GatewayError(500, "config_error", `invalid gateway config: ${result.errors.join("; ")}`);
   c.set("config", result.config);
   await next();

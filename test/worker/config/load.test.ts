@@ -162,17 +162,21 @@ describe("Plano configs", () => {
 describe("loadConfig", () => {
   const override = JSON.stringify({ model_providers: [{ model: "mock/override" }] });
 
-  it("uses the GATEWAY_CONFIG override when it is a non-empty string, else the bundled text", () => {
+  it("uses the GATEWAY_CONFIG override when it is set, else the bundled text; a blank one is an error (D15)", () => {
     expect(configOf(loadConfig(bundledText, override)).providers.map((p) => p.name)).toEqual(["mock/override"]);
-    for (const absent of [undefined, "", "  \n"]) {
-      expect(configOf(loadConfig(bundledText, absent)).providers[0]?.name).toBe("mock/echo");
+    expect(configOf(loadConfig(bundledText, undefined)).providers[0]?.name).toBe("mock/echo");
+    for (const blank of ["", "  \n"]) {
+      expect(loadConfig(bundledText, blank)).toEqual({
+        ok: false,
+        errors: ["GATEWAY_CONFIG is set but empty: give it the config, or remove the binding to use the bundled config"],
+      });
     }
   });
 
   it("parses a text once: the same text returns the same result object", () => {
     const first = loadConfig(bundledText, override);
     expect(loadConfig("unused bundled text", override)).toBe(first);
-    expect(loadConfig(bundledText, undefined)).toBe(loadConfig(bundledText, ""));
+    expect(loadConfig(bundledText, undefined)).toBe(loadConfig(bundledText, undefined));
     const bad = loadConfig(bundledText, "model_providers: 3");
     expect(bad).toEqual({ ok: false, errors: ["model_providers: expected a list, got a number"] });
     expect(loadConfig(bundledText, "model_providers: 3")).toBe(bad);

@@ -47,7 +47,7 @@ async function hs256(payload: Record<string, unknown>, secret = JWT_SECRET): Pro
 const now = () => Math.floor(Date.now() / 1000);
 
 describe("client auth", () => {
-  it("must be explicit: without an auth key the API answers 500 config_error, health still answers", async () => {
+  it("must be explicit: without an auth key the API answers 500 config_error, and /healthz 503 saying why", async () => {
     const env = await envWith(undefined);
     const res = await chat(env, {});
     expect(res.status).toBe(500);
@@ -55,7 +55,9 @@ describe("client auth", () => {
       code: "config_error",
       message: expect.stringContaining('auth: none'),
     });
-    expect((await requestApp("/healthz", {}, env)).status).toBe(200);
+    const health = await requestApp("/healthz", {}, env);
+    expect(health.status).toBe(503);
+    expect(await health.json()).toEqual({ status: "error", problems: [expect.stringContaining("auth: none")] });
   });
 
   it("auth: none serves any client", async () => {
