@@ -60,7 +60,7 @@ export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppE
       traceId: decision.traceId,
       spanId: newSpanId(),
       traceFlags: decision.flags,
-      traceState: tracestate ? new TraceStateValue(decision.tracestate) : undefined,
+      traceState: tracestate ? new TraceStateValue(decision.tracestate, tracestate) : undefined,
       isRemote: false,
     };
     const recorder = new SpanRecorder();

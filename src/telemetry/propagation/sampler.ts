@@ -1,24 +1,30 @@
 /**
- * OpenTelemetry consistent probability sampling (specification/trace/tracestate-probability-sampling.md).
+ * OpenTelemetry consistent probability sampling (opentelemetry-specification, specification/trace/sdk.md "Sampling"
+ * and specification/trace/tracestate-probability-sampling.md).
  *
  * - Randomness R: 56 bits, `ot=rv:<14 hex>` from tracestate when present and well formed, else the trace-id's last
  *   14 hex digits. Threshold T = (1 - p) * 2^56, written `th:<hex>` without trailing zeros. Keep iff R >= T.
  *   Both are compared as 14-digit lowercase hex strings (`R >= th.padEnd(14, "0")`), which orders them exactly like
  *   the 56-bit integers: no BigInt.
  * - `th` lives in the `ot` tracestate entry (`;`-separated `key:value` fields, at most 256 characters): we only ever
- *   add, replace or erase `th`, never touch `rv` or other fields, and only on sampled contexts we decided.
+ *   add, replace or erase `th`, never touch `rv` or other fields or other vendors' entries.
  * - Percentage 0 has no threshold ("never" is not probability sampling): `thresholdFor(0)` is "" and nothing is
- *   sampled by our own decision; 100% is `th:0` and keeps everything.
+ *   sampled by our own decision; 100% is `th:0` (ComposableAlwaysOn's threshold) and keeps everything.
  *
- * Decisions:
- * - No (or invalid) parent: a new random trace-id, the random flag set, sampled iff R >= T; `ot=th:T` recorded
- *   when sampled below 100% (a fresh tracestate: the incoming one is ignored with an invalid traceparent).
- * - Parent, trusted: follow its sampled flag, keep its random flag; pass `th` through, erased when the parent is
- *   sampled and its `th` is malformed or inconsistent (R < T). The tracestate is otherwise forwarded untouched.
- * - Parent, untrusted: our own percentage on the parent's randomness; a parent `th` may only be raised, never
- *   lowered, so the effective threshold is max(own T, parent th) and the parent's sampled flag cannot force a
- *   trace in. (R still comes from the caller's trace-id or rv, which any caller chooses: consistency by design.)
- *   Sampled: `th` = the effective threshold; not sampled: `th` erased. Flags = own decision | incoming random bit.
+ * Decisions (spec: "a negative decision removes th"; "sampling stages that yield spans with unknown sampling
+ * probability ... must erase the threshold"):
+ * - No (or invalid) parent, the root sampler: a new random trace-id, the random flag set, sampled iff R >= T;
+ *   sampled contexts carry `ot=th:T`, `th:0` at 100% (a fresh tracestate: the incoming one is ignored with an
+ *   invalid traceparent).
+ * - Parent, trusted (ParentBased): follow its sampled flag, keep its random flag. Sampled: its `th` passes through,
+ *   erased when malformed or inconsistent (R < T). Not sampled: `th` erased.
+ * - Parent, untrusted (AlwaysOn, TraceIdRatioBased/ProbabilitySampler): an independent decision with our own
+ *   threshold on the parent's randomness; the parent's sampled flag and `th` are ignored ("a consistent probability
+ *   sampling decision ignores the parent's sampling threshold"), so 100% always samples. Sampled: `th` = our own
+ *   threshold; not sampled: `th` erased. Flags = own decision | incoming random bit. (R still comes from the
+ *   caller's trace-id or rv, which any caller chooses: consistency by design.) A decision that depends on the
+ *   trace-id's randomness while the parent lacks the W3C random flag logs the spec's compatibility warning, once
+ *   per isolate.
  */
 
 import { FLAG_RANDOM, FLAG_SAMPLED, type ParentContext } from "./traceparent";
@@ -84,31 +90,68 @@ function keeps(randomness: string, th: string): boolean {
   return randomness >= th.padEnd(14, "0");
 }
 
-/** The larger of two `th` values (a higher threshold = a lower probability). */
-function maxThreshold(a: string, b: string): string {
-  return a.padEnd(14, "0") >= b.padEnd(14, "0") ? a : b;
-}
-
-/** One `key:value` field of the `ot` entry's value, or undefined. */
-function otField(ot: string | undefined, name: string): string | undefined {
+/** The value of one `name:value` field of the `ot` entry's value (`name` given with its colon), or undefined. */
+function otField(ot: string | undefined, name: "th:" | "rv:"): string | undefined {
   if (ot === undefined) return undefined;
-  for (const field of ot.split(";")) {
-    if (field.length > name.length && field.charCodeAt(name.length) === 0x3a && field.startsWith(name)) {
-      return field.slice(name.length + 1);
-    }
+  // indexOf/startsWith instead of split: no array per request.
+  for (let start = 0; start < ot.length; ) {
+    let end = ot.indexOf(";", start);
+    if (end === -1) end = ot.length;
+    if (ot.startsWith(name, start)) return ot.slice(start + name.length, end);
+    start = end + 1;
   }
   return undefined;
 }
 
 /** Sets (th defined) or erases the `th` field of the `ot` entry; other fields are kept in order. */
 function withThreshold(state: TraceState, ot: string | undefined, th: string | undefined): TraceState {
-  const fields = ot === undefined ? [] : ot.split(";").filter((f) => f !== "" && !f.startsWith("th:"));
-  if (th !== undefined) fields.unshift(`th:${th}`);
-  if (fields.length === 0) return deleteTracestateEntry(state, OT_KEY);
-  const value = fields.join(";");
+  let value = th === undefined ? "" : `th:${th}`;
+  for (let start = 0; ot !== undefined && start < ot.length; ) {
+    let end = ot.indexOf(";", start);
+    if (end === -1) end = ot.length;
+    if (end > start && !ot.startsWith("th:", start)) value += (value === "" ? "" : ";") + ot.slice(start, end);
+    start = end + 1;
+  }
+  if (value === "") return deleteTracestateEntry(state, OT_KEY);
   // Too long to fit with our threshold: erase it instead (unknown probability is honest; a wrong one is not).
   if (value.length > OT_MAX) return th === undefined ? state : withThreshold(state, ot, undefined);
   return setTracestateEntry(state, OT_KEY, value);
+}
+
+/** A percentage's threshold and the tracestate of a trace we start and sample with it. */
+interface OwnThreshold {
+  readonly percentage: number;
+  readonly th: string;
+  readonly rootState: TraceState;
+}
+
+function thresholdOf(percentage: number): OwnThreshold {
+  const th = thresholdFor(percentage);
+  return { percentage, th, rootState: th === "" ? EMPTY : Object.freeze([[OT_KEY, `th:${th}`] as const]) };
+}
+
+// Deliberate isolate cache of one entry: the settings (so the percentage) are the same for every request of an
+// isolate, and thresholdFor loops over hex digits. Another percentage (tests, a new config) replaces it.
+let lastThreshold = thresholdOf(100);
+
+function ownThreshold(percentage: number): OwnThreshold {
+  if (lastThreshold.percentage !== percentage) lastThreshold = thresholdOf(percentage);
+  return lastThreshold;
+}
+
+const PRESUMED_RANDOMNESS_WARNING =
+  "tracegate: sampling a caller's trace on its trace id's randomness, but its traceparent lacks the W3C random flag " +
+  "(trace-flags 02): the sampling decision presumes the trace id's last 14 hex digits are random. Upgrade the " +
+  "caller(s) to W3C Trace Context Level 2, or send `tracestate: ot=rv:<14 hex digits>`. Logged once per isolate.";
+
+// Deliberate isolate flag: the specification's compatibility warning is worth one line per isolate, not one per
+// request (every request from the same caller would repeat it).
+let warnedPresumedRandomness = false;
+
+function warnPresumedRandomness(): void {
+  if (warnedPresumedRandomness) return;
+  warnedPresumedRandomness = true;
+  console.warn(PRESUMED_RANDOMNESS_WARNING);
 }
 
 export function decide(
@@ -117,42 +160,38 @@ export function decide(
   incomingState: TraceState | undefined,
   newTraceId: () => string,
 ): SamplingDecision {
+  const own = ownThreshold(cfg.percentage);
   if (!parent) {
     const traceId = newTraceId();
-    const th = thresholdFor(cfg.percentage);
-    const sampled = th !== "" && keeps(traceId.slice(-14), th);
+    const sampled = own.th !== "" && keeps(traceId.slice(-14), own.th);
     return {
       sampled,
       traceId,
       flags: FLAG_RANDOM | (sampled ? FLAG_SAMPLED : 0),
-      tracestate: sampled && th !== "0" ? [[OT_KEY, `th:${th}`]] : EMPTY,
+      tracestate: sampled ? own.rootState : EMPTY,
     };
   }
 
   const state = incomingState ?? EMPTY;
   const ot = getTracestateEntry(state, OT_KEY);
-  const rv = otField(ot, "rv");
-  const randomness = rv !== undefined && RV.test(rv) ? rv : parent.traceId.slice(-14);
-  const thIn = otField(ot, "th");
-  const parentTh = thIn !== undefined && TH.test(thIn) ? thIn : undefined;
+  const rv = otField(ot, "rv:");
+  const explicitRandomness = rv !== undefined && RV.test(rv);
+  const randomness = explicitRandomness ? rv : parent.traceId.slice(-14);
+  const thIn = otField(ot, "th:");
   const randomBit = parent.flags & FLAG_RANDOM;
 
+  let sampled: boolean;
+  let thOut: string | undefined;
   if (cfg.trustIncoming) {
-    const sampled = (parent.flags & FLAG_SAMPLED) !== 0;
-    const erase = sampled && thIn !== undefined && (parentTh === undefined || !keeps(randomness, parentTh));
-    return {
-      sampled,
-      traceId: parent.traceId,
-      flags: randomBit | (sampled ? FLAG_SAMPLED : 0),
-      tracestate: erase ? withThreshold(state, ot, undefined) : state,
-    };
+    sampled = (parent.flags & FLAG_SAMPLED) !== 0;
+    const consistent = thIn !== undefined && TH.test(thIn) && keeps(randomness, thIn);
+    thOut = sampled && consistent ? thIn : undefined;
+  } else {
+    // Only a threshold strictly between 0 and 100% makes the decision depend on the randomness.
+    if (own.th !== "" && own.th !== "0" && !explicitRandomness && randomBit === 0) warnPresumedRandomness();
+    sampled = own.th !== "" && keeps(randomness, own.th);
+    thOut = sampled ? own.th : undefined;
   }
-
-  const own = thresholdFor(cfg.percentage);
-  const effective = own === "" || parentTh === undefined ? own : maxThreshold(own, parentTh);
-  const sampled = effective !== "" && keeps(randomness, effective);
-  // 100% with no parent threshold records nothing, as for the traces we start.
-  const thOut = sampled && !(effective === "0" && parentTh === undefined) ? effective : undefined;
   return {
     sampled,
     traceId: parent.traceId,

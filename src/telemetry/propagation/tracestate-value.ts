@@ -9,7 +9,15 @@ import {
 
 /** The `@opentelemetry/api` TraceState view of tracegate's parsed tracestate (immutable; updates return a copy). */
 export class TraceStateValue implements ApiTraceState {
-  constructor(private readonly entries: TraceState) {}
+  /**
+   * @param entries the members, left-most first
+   * @param serialized `formatTracestate(entries)` when the caller already has it: every span of a request serializes
+   *   its trace state when it ends, so the string is made once per request, not once per span.
+   */
+  constructor(
+    private readonly entries: TraceState,
+    private serialized?: string,
+  ) {}
 
   set(key: string, value: string): ApiTraceState {
     return new TraceStateValue(setTracestateEntry(this.entries, key, value));
@@ -24,6 +32,7 @@ export class TraceStateValue implements ApiTraceState {
   }
 
   serialize(): string {
-    return formatTracestate(this.entries);
+    this.serialized ??= formatTracestate(this.entries);
+    return this.serialized;
   }
 }

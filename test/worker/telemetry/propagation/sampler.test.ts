@@ -41,9 +41,14 @@ describe("decide: new trace (no or invalid parent)", () => {
     expect([d.sampled, d.flags, d.tracestate]).toEqual([false, FLAG_RANDOM, []]);
   });
 
-  it("100%: sampled, flags 03, no th recorded", () => {
-    const d = decide(untrusted(100), undefined, undefined, () => idWithRandomness(LOW));
-    expect([d.sampled, d.flags, d.tracestate]).toEqual([true, FLAG_SAMPLED | FLAG_RANDOM, []]);
+  it("100%: sampled, flags 03, ot=th:0 recorded (100% is a known probability: adjusted count 1)", () => {
+    for (const cfg of [untrusted(100), trusted(100)]) {
+      const d = decide(cfg, undefined, undefined, () => idWithRandomness(LOW));
+      expect([d.sampled, d.flags, d.tracestate]).toEqual([true, FLAG_SAMPLED | FLAG_RANDOM, [["ot", "th:0"]]]);
+      expect(formatTracestate(d.tracestate)).toBe("ot=th:0");
+    }
+    const zero = decide(untrusted(100), undefined, undefined, () => idWithRandomness("00000000000000"));
+    expect(formatTracestate(zero.tracestate)).toBe("ot=th:0");
   });
 
   it("ignores an incoming tracestate (it belongs to the invalid parent), rv included", () => {
@@ -96,11 +101,32 @@ describe("decide: trusted parent (parent-based)", () => {
   it("erases a malformed th on a sampled parent", () => {
     const d = decide(trusted(10), parent(HIGH, FLAG_SAMPLED), state("ot=th:XYZ;p:1"), fail);
     expect(formatTracestate(d.tracestate)).toBe("ot=p:1");
+    const empty = decide(trusted(10), parent(HIGH, FLAG_SAMPLED), state("ot=p:1;th:;;x:2"), fail);
+    expect(formatTracestate(empty.tracestate)).toBe("ot=p:1;x:2");
   });
 
-  it("passes th through unchanged for an unsampled parent", () => {
-    const incoming = state("ot=th:fff,foo=1");
+  it("an unsampled parent: th removed (a negative decision carries no threshold); rv, other ot fields, vendors kept", () => {
+    const d = decide(trusted(100), parent(HIGH, FLAG_RANDOM), state("foo=1,ot=th:8;rv:f0000000000000;x:y,bar=2"), fail);
+    expect([d.sampled, d.flags]).toEqual([false, FLAG_RANDOM]);
+    expect(formatTracestate(d.tracestate)).toBe("ot=rv:f0000000000000;x:y,foo=1,bar=2");
+    // th alone: the emptied ot entry goes, the other vendors stay in order.
+    expect(formatTracestate(decide(trusted(10), parent(LOW, 0), state("ot=th:fff,foo=1"), fail).tracestate)).toBe(
+      "foo=1",
+    );
+    // A malformed th on an unsampled parent is removed too.
+    expect(formatTracestate(decide(trusted(10), parent(LOW, 0), state("ot=th:XYZ;p:1"), fail).tracestate)).toBe(
+      "ot=p:1",
+    );
+  });
+
+  it("an unsampled parent without th: the tracestate is forwarded untouched", () => {
+    const incoming = state("foo=1,ot=rv:f0000000000000");
     expect(decide(trusted(10), parent(LOW, 0), incoming, fail).tracestate).toBe(incoming);
+  });
+
+  it("a sampled parent without th: no th is added (its probability is unknown), even at 100%", () => {
+    const incoming = state("foo=1");
+    expect(decide(trusted(100), parent(LOW, FLAG_SAMPLED), incoming, fail).tracestate).toBe(incoming);
   });
 
   it("a missing tracestate stays empty", () => {
@@ -140,15 +166,28 @@ describe("decide: untrusted parent (own percentage, consistent)", () => {
     expect(decide(untrusted(50), parent(LOW, 0), state("ot=rv:fffffffffffff"), fail).sampled).toBe(false);
   });
 
-  it("a parent th can only be raised: a higher parent th wins and stays as is", () => {
+  it("an independent decision: a higher parent th is ignored, our own threshold decides and is written", () => {
     const incoming = state("ot=th:e666,foo=1"); // parent at 10%, ours 50%
-    expect(decide(untrusted(50), parent("c0000000000000", 0x01), incoming, fail).sampled).toBe(false);
+    const d = decide(untrusted(50), parent("c0000000000000", 0x01), incoming, fail);
+    expect([d.sampled, d.flags]).toEqual([true, FLAG_SAMPLED]);
+    expect(formatTracestate(d.tracestate)).toBe("ot=th:8,foo=1");
     const kept = decide(untrusted(50), parent(HIGH, 0x01), incoming, fail);
-    expect(kept.sampled).toBe(true);
-    expect(kept.tracestate).toBe(incoming);
+    expect(formatTracestate(kept.tracestate)).toBe("ot=th:8,foo=1");
   });
 
-  it("a lower parent th is raised to ours, merged into ot keeping its other fields", () => {
+  it("always_on (100%, untrusted) always records and samples: a high parent th cannot drop it (issue 12)", () => {
+    // traceparent 00-…10000000000000-03 with tracestate ot=th:c: R = 1000… < c000…, but AlwaysOn samples all.
+    const d = decide(untrusted(100), parent(LOW, FLAG_SAMPLED | FLAG_RANDOM), state("ot=th:c"), fail);
+    expect([d.sampled, d.flags]).toEqual([true, FLAG_SAMPLED | FLAG_RANDOM]);
+    expect(formatTracestate(d.tracestate)).toBe("ot=th:0");
+    for (const th of ["fffffffffffff", "ffffffffffffff", "8"]) {
+      const high = decide(untrusted(100), parent("00000000000000", 0x00), state(`foo=1,ot=th:${th};rv:00000000000000`), fail);
+      expect(high.sampled).toBe(true);
+      expect(formatTracestate(high.tracestate)).toBe("ot=th:0;rv:00000000000000,foo=1");
+    }
+  });
+
+  it("the parent's th is replaced by ours, merged into ot keeping its other fields", () => {
     const incoming = state("foo=1,ot=th:4;rv:90000000000000;x:y"); // parent at 75%, ours 50%
     const d = decide(untrusted(50), parent(LOW, 0x01), incoming, fail);
     expect(d.sampled).toBe(true);
@@ -162,11 +201,15 @@ describe("decide: untrusted parent (own percentage, consistent)", () => {
     expect(formatTracestate(d.tracestate)).toBe("ot=p:3,foo=1");
   });
 
-  it("100% with no parent th records nothing and leaves the tracestate alone", () => {
-    const incoming = state("foo=1");
-    const d = decide(untrusted(100), parent(LOW, 0), incoming, fail);
+  it("100% with no parent th writes th:0 at the left, other vendors kept in order", () => {
+    const d = decide(untrusted(100), parent(LOW, 0), state("foo=1,bar=2"), fail);
     expect(d.sampled).toBe(true);
-    expect(d.tracestate).toBe(incoming);
+    expect(formatTracestate(d.tracestate)).toBe("ot=th:0,foo=1,bar=2");
+  });
+
+  it("an equal parent th leaves the tracestate as it came", () => {
+    const incoming = state("foo=1,ot=th:8");
+    expect(decide(untrusted(50), parent(HIGH, 0), incoming, fail).tracestate).toBe(incoming);
   });
 
   it("th is not written when it would make ot longer than 256 characters", () => {

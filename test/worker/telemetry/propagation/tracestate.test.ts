@@ -94,6 +94,28 @@ describe("parseTracestate: accepted headers (test.py)", () => {
     expect(parseTracestate("1abc=1,foo@bar=2,1a@x=3")?.map(([k]) => k)).toEqual(["1abc", "foo@bar", "1a@x"]);
   });
 
+  it("'@' may stand anywhere after the first character, any number of times (test_tracestate_key_illegal_vendor_format)", () => {
+    // The current key grammar: key = ( lcalpha / DIGIT ) 0*255 ( keychar ), keychar includes "@".
+    expect(parseTracestate("foo@=1,bar=2")).toEqual([
+      ["foo@", "1"],
+      ["bar", "2"],
+    ]);
+    expect(parseTracestate("foo@@bar=1,bar=2")).toEqual([
+      ["foo@@bar", "1"],
+      ["bar", "2"],
+    ]);
+    expect(parseTracestate("foo@bar@baz=1,bar=2")).toEqual([
+      ["foo@bar@baz", "1"],
+      ["bar", "2"],
+    ]);
+    expect(parseTracestate("foo@1bar=1,1@=2,a@@@=3")?.map(([k]) => k)).toEqual(["foo@1bar", "1@", "a@@@"]);
+  });
+
+  it("such keys are forwarded unchanged, in order", () => {
+    const header = "foo@=1,foo@@bar=2,foo@bar@baz=3,bar=4";
+    expect(formatTracestate(parseTracestate(header) ?? [])).toBe(header);
+  });
+
   it("32 members are accepted (test_tracestate_member_count_limit)", () => {
     const state = ts(
       "bar01=01,bar02=02,bar03=03,bar04=04,bar05=05,bar06=06,bar07=07,bar08=08,bar09=09,bar10=10",
@@ -108,6 +130,25 @@ describe("parseTracestate: accepted headers (test.py)", () => {
   it("key length limits: 256 characters, tenant 241 + vendor 14 (test_tracestate_key_length_limit)", () => {
     expect(ts("foo=1", `${"z".repeat(256)}=1`)?.[0]).toEqual(["foo", "1"]);
     expect(ts("foo=1", `${"t".repeat(241)}@${"v".repeat(14)}=1`)?.[0]).toEqual(["foo", "1"]);
+  });
+
+  it("a key of up to 256 characters with '@' anywhere is kept: no tenant/vendor split (test_tracestate_key_length_limit)", () => {
+    for (const key of [
+      "z".repeat(256),
+      `${"t".repeat(241)}@${"v".repeat(14)}`,
+      `${"t".repeat(242)}@v`,
+      `t@${"v".repeat(15)}`,
+      `t@${"v".repeat(254)}`,
+      `${"t".repeat(255)}@`,
+    ]) {
+      expect(key.length).toBeLessThanOrEqual(256);
+      const state = ts("foo=1", `${key}=1`);
+      expect(state).toEqual([
+        ["foo", "1"],
+        [key, "1"],
+      ]);
+      expect(formatTracestate(state ?? [])).toBe(`foo=1,${key}=1`);
+    }
   });
 
   it("a value of 256 characters is accepted", () => {
@@ -140,17 +181,17 @@ describe("parseTracestate: the whole header is discarded (test.py, STRICT_LEVEL 
     ["uppercase key: FOO=1", "FOO=1"],
     ["dot in a key: foo.bar=1", "foo.bar=1"],
     ["key starting with an underscore", "_foo=1"],
-    ["empty vendor: foo@=1 (test_tracestate_key_illegal_vendor_format)", "foo@=1,bar=2"],
-    ["empty tenant: @foo=1", "@foo=1,bar=2"],
-    ["two @ in a row: foo@@bar=1", "foo@@bar=1,bar=2"],
-    ["two @: foo@bar@baz=1", "foo@bar@baz=1,bar=2"],
-    ["vendor starting with a digit: foo@1bar=1", "foo@1bar=1"],
+    ["key starting with '@': @foo=1 (test_tracestate_key_illegal_vendor_format)", "@foo=1,bar=2"],
+    ["key that is only '@'", "@=1,bar=2"],
     ["key of 257 characters (test_tracestate_key_length_limit)", incoming(
       ["tracestate", "foo=1"],
       ["tracestate", `${"z".repeat(257)}=1`],
     )],
-    ["tenant of 242 characters", incoming(["tracestate", "foo=1"], ["tracestate", `${"t".repeat(242)}@v=1`])],
-    ["vendor of 15 characters", incoming(["tracestate", "foo=1"], ["tracestate", `t@${"v".repeat(15)}=1`])],
+    ["key of 257 characters with an '@'", incoming(
+      ["tracestate", "foo=1"],
+      ["tracestate", `${"t".repeat(241)}@${"v".repeat(15)}=1`],
+    )],
+    ["key with a character outside keychar: foo@bar.baz=1", "foo@bar.baz=1,bar=2"],
     ["'=' in a value: foo=bar=baz (test_tracestate_value_illegal_characters)", "foo=bar=baz"],
     ["empty value: foo=,bar=3", "foo=,bar=3"],
     ["value of 257 characters", `foo=${"v".repeat(257)}`],
@@ -232,6 +273,15 @@ describe("setTracestateEntry / getTracestateEntry / deleteTracestateEntry", () =
     expect(setTracestateEntry(state, "Bad", "1")).toBe(state);
     expect(setTracestateEntry(state, "ok", "a,b")).toBe(state);
     expect(setTracestateEntry(state, "ok", "")).toBe(state);
+  });
+
+  it("takes any key of the current grammar ('@' anywhere after the first character), and no other", () => {
+    expect(setTracestateEntry(state, "vendor@", "1")[0]).toEqual(["vendor@", "1"]);
+    expect(setTracestateEntry(state, "a@b@c", "1")[0]).toEqual(["a@b@c", "1"]);
+    expect(setTracestateEntry(state, "@vendor", "1")).toBe(state);
+    expect(setTracestateEntry(state, "special.vendor", "1")).toBe(state);
+    expect(setTracestateEntry(state, "z".repeat(257), "1")).toBe(state);
+    expect(setTracestateEntry(state, "z".repeat(256), "1")[0]?.[0]).toHaveLength(256);
   });
 
   it("gets a value by key", () => {
