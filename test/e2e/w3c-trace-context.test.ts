@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "./harness/ports";
+import { freePort } from "../../scripts/free-port.mjs";
 import {
   startTraceContextHarness,
   traceparentOf,
