@@ -21,8 +21,10 @@ export const app = new Hono<AppEnv>();
 app.route("/healthz", health);
 app.use("*", configMiddleware);
 app.use("*", corsMiddleware);
-app.use("*", tracing(registerTelemetry()));
+// Auth before tracing: an unauthenticated request cannot make the gateway record (and buffer) spans, whatever its
+// traceparent says; only the API routes are traced (404s elsewhere are not).
 app.use("/v1/*", authMiddleware);
+app.use("/v1/*", tracing(registerTelemetry()));
 app.route("/v1/chat/completions", chatCompletions);
 app.route("/v1/messages", messages);
 app.route("/v1/models", models);

@@ -73,7 +73,7 @@ export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppE
           spanContext,
           parent && { traceId: parent.traceId, spanId: parent.parentId, traceFlags: parent.flags, isRemote: true },
           route ? `${c.req.method} ${route}` : c.req.method,
-          serverAttributes(c.req.raw, route, extraAttributes),
+          serverAttributes(c.req.raw, route, extraAttributes, c.get("clientName")),
         )
       : trace.wrapSpanContext(spanContext);
     const ctx = trace.setSpan(contextWithRecorder(ROOT_CONTEXT, recorder), server);

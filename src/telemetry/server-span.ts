@@ -21,9 +21,15 @@ export function rawPath(url: string): string {
 
 /**
  * The SERVER span's HTTP attributes: method, path as it arrived, the matched route, user agent, and what Cloudflare
- * says of the client and the data centre. `headerAttributes` (Plano's span_attributes) come first.
+ * says of the client and the data centre, and the authenticated client's name (never its key). `headerAttributes`
+ * (Plano's span_attributes) come first.
  */
-export function serverAttributes(req: Request, route: string | undefined, headerAttributes: Attributes): Attributes {
+export function serverAttributes(
+  req: Request,
+  route: string | undefined,
+  headerAttributes: Attributes,
+  clientName: string | undefined,
+): Attributes {
   const url = req.url; // a getter that makes a new string on each read
   const cf = (req as { cf?: { colo?: unknown } }).cf;
   const attributes: Attributes = {
@@ -40,6 +46,7 @@ export function serverAttributes(req: Request, route: string | undefined, header
   const ray = req.headers.get("cf-ray");
   if (ray) attributes["cloudflare.ray_id"] = ray;
   if (typeof cf?.colo === "string") attributes["cloudflare.colo"] = cf.colo;
+  if (clientName !== undefined) attributes["tracegate.client.name"] = clientName;
   return attributes;
 }
 

@@ -73,12 +73,37 @@ describe("the SERVER span's name and http.route come from the route Hono matched
     expect(server?.attributes).toMatchObject({ "http.route": "/v1/chat/completions", "url.path": "/v1/chat/complet%69ons" });
   });
 
-  it("a route a middleware answered for (401 from auth) keeps the route's name", async () => {
-    const { res, traceId } = await post("/v1/messages", { authorization: "Bearer wrong" });
-    expect(res.status).toBe(401);
+  it("a request the route refuses (400) keeps the route's name", async () => {
+    const { res, traceId } = await send("/v1/messages", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "mock/echo", messages: [] }),
+    });
+    expect(res.status).toBe(400);
     const server = await serverSpan(traceId);
     expect(server?.name).toBe("POST /v1/messages");
-    expect(server?.attributes).toMatchObject({ "http.route": "/v1/messages", "http.response.status_code": 401 });
+    expect(server?.attributes).toMatchObject({ "http.route": "/v1/messages", "http.response.status_code": 400 });
+  });
+});
+
+describe("unauthenticated requests cannot make the gateway record (issue 11 D1)", () => {
+  it("a 401 with a sampled traceparent records nothing; the client's name is on an authenticated request's span", async () => {
+    const refused = await post("/v1/chat/completions", { authorization: "Bearer wrong" });
+    expect(refused.res.status).toBe(401);
+    expect(refused.res.headers.get("traceresponse")).toBeNull();
+    const accepted = await post("/v1/chat/completions");
+    const server = await serverSpan(accepted.traceId);
+    expect(server?.attributes).toMatchObject({ "tracegate.client.name": "tests" });
+    // Exports are ordered per isolate: the accepted request's spans arrived, so the refused one's would have too.
+    expect(await collectedSpans(refused.traceId)).toEqual([]);
+  });
+
+  it("a path outside the API is not traced", async () => {
+    const { res, traceId } = await send("/nothing/here", { method: "GET" });
+    expect(res.status).toBe(404);
+    expect(res.headers.get("traceresponse")).toBeNull();
+    await post("/v1/chat/completions"); // a sentinel export after it
+    expect(await collectedSpans(traceId)).toEqual([]);
   });
 });
 
