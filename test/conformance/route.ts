@@ -22,11 +22,11 @@ function hopsOf(value: unknown): Hop[] {
 }
 
 /**
- * `POST /_conformance/tracecontext`: the W3C trace-context test-suite contract (w3c/trace-context test/README.md).
+ * `POST /v1/_conformance/tracecontext`: the W3C trace-context test-suite contract (w3c/trace-context test/README.md).
  * Each `{url, arguments}` is POSTed through the same upstream call, CLIENT span and propagation as provider calls,
  * so the suite tests exactly the code that talks to providers.
  *
- * Test-only: it POSTs to any URL the caller names, without client auth. It is mounted only by the test Worker entry
+ * Test-only: it POSTs to any URL the caller names (behind client auth, as every /v1 route). It is mounted only by the test Worker entry
  * (test/conformance/worker.ts) and is never part of the deployed bundle.
  */
 export const conformance = new Hono<AppEnv>().post("/tracecontext", async (c) => {

@@ -37,7 +37,7 @@ afterAll(async () => {
 describe("the W3C conformance route", () => {
   async function hop(headers: Record<string, string>, paths: string[]) {
     const before = provider.received.length;
-    const res = await fetch(`${gateway.url}/_conformance/tracecontext`, {
+    const res = await fetch(`${gateway.url}/v1/_conformance/tracecontext`, {
       method: "POST",
       headers: { "content-type": "application/json", ...headers },
       body: JSON.stringify(paths.map((p, i) => ({ url: `${provider.url}${p}`, arguments: [{ hop: i }] }))),
@@ -74,8 +74,8 @@ describe("the W3C conformance route", () => {
     const traceId = "8af7651916cd43dd8448eb211c80319c";
     await hop({ traceparent: `00-${traceId}-${parentId}-01` }, ["/d"]);
     const server = (await receiver.spansFor(traceId, 2)).find((s) => s.kind === 2);
-    expect(server?.name).toBe("POST /_conformance/tracecontext");
-    expect(server?.attributes["http.route"]).toBe("/_conformance/tracecontext");
+    expect(server?.name).toBe("POST /v1/_conformance/tracecontext");
+    expect(server?.attributes["http.route"]).toBe("/v1/_conformance/tracecontext");
   });
 });
 

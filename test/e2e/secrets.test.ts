@@ -94,7 +94,8 @@ describe("secrets", () => {
         spans: [chats, "chat fail-500", "chat fail-500", "chat claude-test"],
       },
       { sent: await send("/v1/chat/completions", chat("dead/model"), auth), spans: [chats, "chat model"] },
-      { sent: await send("/v1/chat/completions", chat("openai/gpt-test"), { authorization: `Bearer ${WRONG_KEY}` }), spans: [chats] },
+      // A request that fails auth is not traced at all (docs/tracing.md: How a trace starts).
+      { sent: await send("/v1/chat/completions", chat("openai/gpt-test"), { authorization: `Bearer ${WRONG_KEY}` }), spans: [] },
       {
         sent: await send("/v1/chat/completions", chat("own/gpt-test"), { ...auth, "x-api-key": PASSTHROUGH_KEY }),
         spans: [chats, "chat gpt-test"],

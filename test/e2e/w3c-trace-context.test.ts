@@ -11,7 +11,7 @@ import { startWranglerDev, type DevServer } from "./harness/wrangler-dev";
 
 // The cases of the W3C Trace Context test suite (w3c/trace-context test/test.py at acab820, "Fix tracestate key
 // grammar tests (#584)", run with STRICT_LEVEL=2 SPEC_LEVEL=2), restated here so that `npm test` runs them without
-// fetching the suite: the same request headers against `POST /_conformance/tracecontext` on `wrangler dev`, the same
+// fetching the suite: the same request headers against `POST /v1/_conformance/tracecontext` on `wrangler dev`, the same
 // expectations on the callbacks. Each `it` is named after the suite's test.
 const ID = "12345678901234567890123456789012";
 const PARENT = "1234567890123456";
@@ -35,7 +35,7 @@ beforeAll(async () => {
     },
     { config: "test/conformance/wrangler.toml" },
   );
-  endpoint = `${gateway.url}/_conformance/tracecontext`;
+  endpoint = `${gateway.url}/v1/_conformance/tracecontext`;
 }, 120_000);
 
 afterAll(async () => {

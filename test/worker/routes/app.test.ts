@@ -173,7 +173,7 @@ describe("GET routes", () => {
 
   it("has no W3C conformance route (only the test Worker in test/conformance/ mounts it)", async () => {
     const body = JSON.stringify([{ url: "http://127.0.0.1:9/", arguments: [] }]);
-    const res = await requestApp("/_conformance/tracecontext", { method: "POST", body }, { GATEWAY_CONFIG: CONFIG });
+    const res = await requestApp("/v1/_conformance/tracecontext", { method: "POST", body }, { GATEWAY_CONFIG: CONFIG });
     expect(res.status).toBe(404);
   });
 });
