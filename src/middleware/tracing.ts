@@ -20,6 +20,7 @@ import { formatTraceparent, parseTraceparent } from "../telemetry/propagation/tr
 import { formatTracestate, parseTracestate } from "../telemetry/propagation/tracestate";
 import { TraceStateValue } from "../telemetry/propagation/tracestate-value";
 import { contextWithRecorder, GatewayTracerProvider, SpanRecorder, startServerSpan } from "../telemetry/sdk/tracer";
+import { GATEWAY_SCOPE } from "../telemetry/sdk/version";
 
 const ROUTES = new Set(["/v1/chat/completions", "/v1/messages", "/v1/models", "/healthz", "/_conformance/tracecontext"]);
 
@@ -39,7 +40,7 @@ function waitUntil(c: HonoContext<AppEnv>, work: Promise<unknown>): void {
  * has ended, never delaying it. With tracing off, the caller's trace headers pass upstream unchanged.
  */
 export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppEnv> {
-  const tracer = provider.getTracer();
+  const tracer = provider.getTracer(GATEWAY_SCOPE.name, GATEWAY_SCOPE.version);
   return async (c, next) => {
     const settings = tracingSettings(c.get("config"), c.env);
     const headers = c.req.raw.headers;
@@ -58,7 +59,7 @@ export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppE
       traceState: tracestate ? new TraceStateValue(decision.tracestate) : undefined,
       isRemote: false,
     };
-    const recorder = new SpanRecorder();
+    const recorder = new SpanRecorder(settings.limits);
     // Plano's span_attributes go on the SERVER span and on every CLIENT span: mapped once per request.
     const extraAttributes = decision.sampled ? requestHeaderAttributes(settings, headers) : {};
     const route = ROUTES.has(c.req.path) ? c.req.path : undefined;

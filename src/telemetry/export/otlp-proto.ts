@@ -1,4 +1,14 @@
-import { isIntValue, otlpSpanFlags, type AttributeValue, type Resource, type Scope, type SpanData } from "../sdk/span-data";
+import {
+  groupByScope,
+  isIntValue,
+  otlpLinkFlags,
+  otlpSpanFlags,
+  type AttributeValue,
+  type Resource,
+  type Scope,
+  type SpanData,
+  type SpanLinkData,
+} from "../sdk/span-data";
 
 // OTLP/HTTP protobuf body (`ExportTraceServiceRequest`) written by hand: the Worker bundle carries no protobuf
 // runtime. Field numbers from opentelemetry-proto (collector/trace/v1/trace_service.proto, trace/v1/trace.proto,
@@ -31,12 +41,23 @@ const T = {
   span_start: tag(7, I64),
   span_end: tag(8, I64),
   span_attributes: tag(9, LEN),
+  span_droppedAttributesCount: tag(10, VARINT),
   span_events: tag(11, LEN),
+  span_droppedEventsCount: tag(12, VARINT),
+  span_links: tag(13, LEN),
+  span_droppedLinksCount: tag(14, VARINT),
   span_status: tag(15, LEN),
   span_flags: tag(16, I32),
   event_time: tag(1, I64),
   event_name: tag(2, LEN),
   event_attributes: tag(3, LEN),
+  event_droppedAttributesCount: tag(4, VARINT),
+  link_traceId: tag(1, LEN),
+  link_spanId: tag(2, LEN),
+  link_traceState: tag(3, LEN),
+  link_attributes: tag(4, LEN),
+  link_droppedAttributesCount: tag(5, VARINT),
+  link_flags: tag(6, I32),
   status_message: tag(2, LEN),
   status_code: tag(3, VARINT),
   keyValue_key: tag(1, LEN),
@@ -214,6 +235,28 @@ function attributes(w: Writer, fieldTag: number, attrs: Readonly<Record<string, 
   }
 }
 
+/** A uint32 field, left out when 0 (proto3 default). */
+function count(w: Writer, fieldTag: number, value: number): void {
+  if (value === 0) return;
+  w.varint(fieldTag);
+  w.varint(value);
+}
+
+function link(w: Writer, l: SpanLinkData): void {
+  const at = w.begin(T.span_links);
+  w.hex(T.link_traceId, l.traceId);
+  w.hex(T.link_spanId, l.spanId);
+  if (l.traceState) w.string(T.link_traceState, l.traceState);
+  attributes(w, T.link_attributes, l.attributes);
+  count(w, T.link_droppedAttributesCount, l.droppedAttributesCount);
+  const flags = otlpLinkFlags(l);
+  if (flags !== 0) {
+    w.varint(T.link_flags);
+    w.fixed32(flags);
+  }
+  w.end(at);
+}
+
 function span(w: Writer, s: SpanData): void {
   const at = w.begin(T.scopeSpans_spans);
   w.hex(T.span_traceId, s.traceId);
@@ -232,6 +275,7 @@ function span(w: Writer, s: SpanData): void {
     w.fixed64(s.endTimeUnixNano);
   }
   attributes(w, T.span_attributes, s.attributes);
+  count(w, T.span_droppedAttributesCount, s.droppedAttributesCount);
   for (const e of s.events) {
     const event = w.begin(T.span_events);
     if (e.timeUnixNano !== 0n) {
@@ -240,8 +284,12 @@ function span(w: Writer, s: SpanData): void {
     }
     if (e.name) w.string(T.event_name, e.name);
     attributes(w, T.event_attributes, e.attributes);
+    count(w, T.event_droppedAttributesCount, e.droppedAttributesCount);
     w.end(event);
   }
+  count(w, T.span_droppedEventsCount, s.droppedEventsCount);
+  for (const l of s.links) link(w, l);
+  count(w, T.span_droppedLinksCount, s.droppedLinksCount);
   const status = w.begin(T.span_status);
   if (s.status.message) w.string(T.status_message, s.status.message);
   if (s.status.code !== 0) {
@@ -257,20 +305,24 @@ function span(w: Writer, s: SpanData): void {
   w.end(at);
 }
 
-/** The body of an OTLP/HTTP protobuf trace export (`ExportTraceServiceRequest`). */
-export function encodeProtobuf(resource: Resource, scope: Scope, spans: readonly SpanData[]): Uint8Array {
-  const w = new Writer();
-  const resourceSpans = w.begin(T.request_resourceSpans);
-  const res = w.begin(T.resourceSpans_resource);
-  attributes(w, T.resource_attributes, resource.attributes);
-  w.end(res);
-  const scopeSpans = w.begin(T.resourceSpans_scopeSpans);
+function scopeSpans(w: Writer, scope: Scope, spans: readonly SpanData[]): void {
+  const at = w.begin(T.resourceSpans_scopeSpans);
   const sc = w.begin(T.scopeSpans_scope);
   if (scope.name) w.string(T.scope_name, scope.name);
   if (scope.version) w.string(T.scope_version, scope.version);
   w.end(sc);
   for (const s of spans) span(w, s);
-  w.end(scopeSpans);
+  w.end(at);
+}
+
+/** The body of an OTLP/HTTP protobuf trace export (`ExportTraceServiceRequest`): one ScopeSpans per scope. */
+export function encodeProtobuf(resource: Resource, spans: readonly SpanData[]): Uint8Array {
+  const w = new Writer();
+  const resourceSpans = w.begin(T.request_resourceSpans);
+  const res = w.begin(T.resourceSpans_resource);
+  attributes(w, T.resource_attributes, resource.attributes);
+  w.end(res);
+  for (const [scope, group] of groupByScope(spans)) scopeSpans(w, scope, group);
   w.end(resourceSpans);
   return w.finish();
 }

@@ -10,7 +10,8 @@ function span(i: number): SpanData {
   return {
     traceId: "0af7651916cd43dd8448eb211c80319c", spanId: (i + 1).toString(16).padStart(16, "0"), parentSpanId: undefined,
     traceState: undefined, flags: 1, parentIsRemote: undefined, name: `s${i}`, kind: 2,
-    startTimeUnixNano: 1n, endTimeUnixNano: 2n, attributes: {}, events: [], status: { code: 0 },
+    startTimeUnixNano: 1n, endTimeUnixNano: 2n, attributes: {}, events: [], links: [], status: { code: 0 },
+    droppedAttributesCount: 0, droppedEventsCount: 0, droppedLinksCount: 0, scope: { name: "tracegate" },
   };
 }
 
