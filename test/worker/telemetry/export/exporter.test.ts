@@ -6,31 +6,11 @@ import { encodeJson } from "../../../../src/telemetry/export/otlp-json";
 import { encodeProtobuf } from "../../../../src/telemetry/export/otlp-proto";
 import { SpanBuffer } from "../../../../src/telemetry/sdk/span-buffer";
 import type { Resource, SpanData } from "../../../../src/telemetry/sdk/span-data";
+import { spanData } from "../span-fixture";
 
 const resource: Resource = { attributes: { "service.name": "tracegate", "service.version": "0.1.0" } };
-const scope = { name: "tracegate", version: "0.1.0" };
-
 function span(i: number, extra: Record<string, string> = {}): SpanData {
-  return {
-    traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
-    spanId: (i + 1).toString(16).padStart(16, "0"),
-    parentSpanId: undefined,
-    traceState: undefined,
-    flags: 1,
-    parentIsRemote: undefined,
-    name: `span ${i}`,
-    kind: 2,
-    startTimeUnixNano: 1_761_000_000_000_000_000n,
-    endTimeUnixNano: 1_761_000_000_500_000_000n,
-    attributes: { index: i, ...extra },
-    events: [],
-    links: [],
-    status: { code: 0 },
-    droppedAttributesCount: 0,
-    droppedEventsCount: 0,
-    droppedLinksCount: 0,
-    scope,
-  };
+  return spanData({ spanId: (i + 1).toString(16).padStart(16, "0"), name: `span ${i}`, attributes: { index: i, ...extra } });
 }
 
 function bufferWith(count: number, extra: Record<string, string> = {}): SpanBuffer {

@@ -1,32 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { encodeJson } from "../../../../src/telemetry/export/otlp-json";
 import { otlpSpanFlags, SpanKindCode, type SpanData } from "../../../../src/telemetry/sdk/span-data";
+import { spanData } from "../span-fixture";
 
 const T0 = 1_761_000_000_123_456_789n;
-const SCOPE = { name: "tracegate", version: "0.1.0" };
 
 function span(overrides: Partial<SpanData> = {}): SpanData {
-  return {
-    traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
-    spanId: "00f067aa0ba902b7",
+  return spanData({
     parentSpanId: "b7ad6b7169203331",
-    traceState: undefined,
-    flags: 1,
-    parentIsRemote: undefined,
     name: "chat gpt-4o-mini",
     kind: SpanKindCode.CLIENT,
     startTimeUnixNano: T0,
     endTimeUnixNano: T0 + 5_000_000n,
-    attributes: {},
-    events: [],
-    links: [],
-    status: { code: 0 },
-    droppedAttributesCount: 0,
-    droppedEventsCount: 0,
-    droppedLinksCount: 0,
-    scope: SCOPE,
     ...overrides,
-  };
+  });
 }
 
 const body = (spans: SpanData[]) => JSON.parse(encodeJson({ attributes: { "service.name": "tracegate" } }, spans));

@@ -10,32 +10,12 @@ import {
 } from "../../../../src/telemetry/sdk/span-buffer";
 import type { SpanData } from "../../../../src/telemetry/sdk/span-data";
 import { contextWithRecorder, SpanRecorder, startServerSpan } from "../../../../src/telemetry/sdk/tracer";
+import { spanData } from "../span-fixture";
 
 registerTelemetry();
 
-const scope = { name: "tracegate", version: "0.1.0" };
-
 function span(i: number, attributes: SpanData["attributes"] = {}): SpanData {
-  return {
-    traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
-    spanId: (i + 1).toString(16).padStart(16, "0"),
-    parentSpanId: undefined,
-    traceState: undefined,
-    flags: 1,
-    parentIsRemote: undefined,
-    name: `span ${i}`,
-    kind: 2,
-    startTimeUnixNano: 1n,
-    endTimeUnixNano: 2n,
-    attributes,
-    events: [],
-    links: [],
-    status: { code: 0 },
-    droppedAttributesCount: 0,
-    droppedEventsCount: 0,
-    droppedLinksCount: 0,
-    scope,
-  };
+  return spanData({ spanId: (i + 1).toString(16).padStart(16, "0"), name: `span ${i}`, attributes });
 }
 
 describe("estimateSpanBytes", () => {
