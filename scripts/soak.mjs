@@ -2,10 +2,16 @@
 // Soak test: `wrangler dev` with tracing at 100% (exporting to a local receiver), a mock OpenAI provider, and a
 // bounded load — N requests at concurrency C, one in four streamed. Reports status counts and the workerd
 // process's memory after warm-up and at the end. Loopback only. Usage: npm run soak -- [--requests 20000] [--concurrency 32]
+//
+// --hostile (issue 11 D1): the collector accepts the connection and never answers, and every request carries a
+// 120 KB User-Agent, a 6 KB `x-app-note` header (recorded through span_attributes) and a 1,000-character model
+// name. With --workerd the isolate's JS heap after a forced GC is read over workerd's inspector, before and after:
+//   npm run soak -- --workerd --hostile --requests 2000 --concurrency 16
 import { spawn } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { createServer } from "node:http";
 import { freePort } from "./free-port.mjs";
+import { createRequire } from "node:module";
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -18,6 +24,10 @@ const TRACING = !process.argv.includes("--no-tracing");
 // --workerd: the built bundle on `workerd serve` (the runtime Cloudflare runs) instead of `wrangler dev`, whose
 // local dev stack grows by itself (a bare pass-through Worker grows about as much under it).
 const WORKERD = process.argv.includes("--workerd");
+const HOSTILE = process.argv.includes("--hostile");
+const USER_AGENT = HOSTILE ? "Mozilla/5.0 (soak) ".padEnd(120_000, "u") : undefined;
+const NOTE = HOSTILE ? "n".repeat(6_000) : undefined; // with the User-Agent, just under workerd's 128 KiB of headers
+const MODEL = HOSTILE ? `soak/${"m".repeat(1_000)}` : "soak/m";
 
 function listen(handler) {
   const server = createServer(handler);
@@ -50,22 +60,32 @@ const receiver = await listen((req, res) => {
   req.on("data", () => {});
   req.on("end", () => {
     spansReceived++;
-    res.writeHead(200, { "content-type": "application/x-protobuf" }).end();
+    if (!HOSTILE) res.writeHead(200, { "content-type": "application/x-protobuf" }).end(); // hostile: never answers
   });
 });
 const port = await freePort();
 const config = {
   model_providers: [{ model: "soak/*", provider_interface: "openai", base_url: `http://127.0.0.1:${provider.address().port}` }],
   auth: "none",
-  ...(TRACING ? { tracing: { random_sampling: 100, exporters: [{ endpoint: `http://127.0.0.1:${receiver.address().port}/v1/traces` }] } } : {}),
+  ...(TRACING
+    ? {
+        tracing: {
+          random_sampling: 100,
+          exporters: [{ endpoint: `http://127.0.0.1:${receiver.address().port}/v1/traces` }],
+          ...(HOSTILE ? { span_attributes: { header_prefixes: ["x-app-"] } } : {}),
+        },
+      }
+    : {}),
 };
 let server;
 let serverPgid;
+let inspectorPort;
 if (WORKERD) {
   const { buildWorker, writeWorkerdConfig, spawnWorkerd } = await import("../bench/workerd.mjs");
   const build = buildWorker(new URL("../wrangler.toml", import.meta.url).pathname);
   const capnp = writeWorkerdConfig(build, { port, textBindings: { GATEWAY_CONFIG: JSON.stringify(config) } });
-  server = spawnWorkerd(capnp).child;
+  inspectorPort = port + 1000;
+  server = spawnWorkerd(capnp, ["--inspector-addr", `127.0.0.1:${inspectorPort}`]).child;
   serverPgid = undefined;
 } else {
   server = spawn(
@@ -83,6 +103,50 @@ for (let i = 0; i < 300; i++) {
     break;
   } catch {
     await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The isolate's JS heap (KiB) after a forced GC, over workerd's inspector (--workerd only; null if it fails). */
+async function isolateHeapKiB() {
+  if (inspectorPort === undefined) return null;
+  const { WebSocket } = createRequire(import.meta.url)("ws");
+  const ws = new WebSocket(`ws://127.0.0.1:${inspectorPort}/main`);
+  const replies = new Map();
+  ws.on("message", (data) => {
+    const msg = JSON.parse(String(data));
+    replies.get(msg.id)?.(msg.result);
+  });
+  let id = 0;
+  const send = (method) =>
+    new Promise((resolve, reject) => {
+      const my = ++id;
+      // workerd handles inspector commands when the isolate runs: requests make sure it does until the answer.
+      const pump = setInterval(() => fetch(`${url}/healthz`).then((r) => r.arrayBuffer(), () => undefined), 250);
+      const timer = setTimeout(() => {
+        clearInterval(pump);
+        reject(new Error(`${method}: no answer`));
+      }, 30_000);
+      replies.set(my, (result) => {
+        clearTimeout(timer);
+        clearInterval(pump);
+        resolve(result);
+      });
+      ws.send(JSON.stringify({ id: my, method, params: {} }));
+    });
+  try {
+    await new Promise((resolve, reject) => {
+      ws.once("open", resolve);
+      ws.once("error", reject);
+    });
+    await send("HeapProfiler.collectGarbage");
+    await send("HeapProfiler.collectGarbage");
+    const usage = await send("Runtime.getHeapUsage");
+    return Math.round(usage.usedSize / 1024);
+  } catch (error) {
+    console.error(`soak: heap not measured (${error.message})`);
+    return null;
+  } finally {
+    ws.close();
   }
 }
 
@@ -108,10 +172,12 @@ let unexpected = 0;
 async function one(i) {
   const stream = i % 4 === 0;
   try {
+    const headers = { "content-type": "application/json" };
+    if (HOSTILE) Object.assign(headers, { "user-agent": USER_AGENT, "x-app-note": NOTE });
     const res = await fetch(`${url}/v1/chat/completions`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ model: "soak/m", stream, messages: [{ role: "user", content: `hi ${i}` }] }),
+      headers,
+      body: JSON.stringify({ model: MODEL, stream, messages: [{ role: "user", content: `hi ${i}` }] }),
     });
     const text = await res.text();
     statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
@@ -137,17 +203,22 @@ async function run(count, sample = false) {
 }
 
 await run(WARMUP);
+console.error(`soak: warm-up done (${WARMUP} requests)`);
 await new Promise((r) => setTimeout(r, 1_000));
 const before = workerdRss();
+const heapBefore = await isolateHeapKiB();
 const started = Date.now();
 await run(REQUESTS, true);
 const seconds = (Date.now() - started) / 1000;
 await new Promise((r) => setTimeout(r, 2_000));
 const after = workerdRss();
+const heapAfter = await isolateHeapKiB();
+const afterGc = heapAfter === null ? null : workerdRss();
 const result = {
-  runtime: WORKERD ? "workerd serve" : "wrangler dev", requests: REQUESTS, concurrency: CONCURRENCY, tracing: TRACING, streamedShare: 0.25, seconds, rps: Math.round(REQUESTS / seconds),
+  runtime: WORKERD ? "workerd serve" : "wrangler dev", requests: REQUESTS, concurrency: CONCURRENCY, tracing: TRACING, hostile: HOSTILE, streamedShare: 0.25, seconds, rps: Math.round(REQUESTS / seconds),
   statuses: Object.fromEntries(statuses), unexpectedErrors: unexpected, otlpPosts: spansReceived,
-  workerdRssKiB: { afterWarmup: before, samples, end: after, growthPercent: before ? Math.round(((after - before) / before) * 1000) / 10 : null },
+  workerdRssKiB: { afterWarmup: before, samples, end: after, endAfterGc: afterGc, growthPercent: before ? Math.round(((after - before) / before) * 1000) / 10 : null },
+  isolateHeapAfterGcKiB: heapBefore === null ? null : { afterWarmup: heapBefore, end: heapAfter },
 };
 console.log(JSON.stringify(result, null, 2));
 try {

@@ -21,6 +21,7 @@ import { formatTraceparent, parseTraceparent } from "../telemetry/propagation/tr
 import { formatTracestate, parseTracestate } from "../telemetry/propagation/tracestate";
 import { TraceStateValue } from "../telemetry/propagation/tracestate-value";
 import { contextWithRecorder, GatewayTracerProvider, SpanRecorder, startServerSpan } from "../telemetry/sdk/tracer";
+import { GATEWAY_SCOPE } from "../telemetry/sdk/version";
 
 /**
  * The route Hono matched, as registered ("/v1/chat/completions"), or undefined when only middlewares matched (an
@@ -44,7 +45,7 @@ function matchedRoute(c: HonoContext<AppEnv>): string | undefined {
  * has ended, never delaying it. With tracing off, the caller's trace headers pass upstream unchanged.
  */
 export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppEnv> {
-  const tracer = provider.getTracer();
+  const tracer = provider.getTracer(GATEWAY_SCOPE.name, GATEWAY_SCOPE.version);
   return async (c, next) => {
     const settings = tracingSettings(c.get("config"), c.env);
     const headers = c.req.raw.headers;
@@ -63,7 +64,7 @@ export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppE
       traceState: tracestate ? new TraceStateValue(decision.tracestate, tracestate) : undefined,
       isRemote: false,
     };
-    const recorder = new SpanRecorder();
+    const recorder = new SpanRecorder(settings.limits);
     // Plano's span_attributes go on the SERVER span and on every CLIENT span: mapped once per request.
     const extraAttributes = decision.sampled ? requestHeaderAttributes(settings, headers) : {};
     const route = decision.sampled ? matchedRoute(c) : undefined;

@@ -1,9 +1,9 @@
 import type { GatewayConfig } from "../config/types";
 import { resolveExportTargets, resourceFromEnv, type ExportTarget } from "./export/config";
 import { samplerFromEnv, type SamplerConfig } from "./propagation/sampler";
+import { spanLimitsFromEnv, type SpanLimits } from "./sdk/limits";
 import type { Resource } from "./sdk/span-data";
-
-export const SERVICE_VERSION = "0.1.0";
+import { PACKAGE_VERSION } from "./sdk/version";
 
 /** Everything tracing needs that does not change between requests; undefined when tracing is off. */
 export interface TracingSettings {
@@ -13,6 +13,8 @@ export interface TracingSettings {
   readonly staticAttributes: Readonly<Record<string, string>>;
   readonly targets: readonly ExportTarget[];
   readonly resource: Resource;
+  /** Span limits (counts, value lengths) from the standard OTEL_*_LIMIT variables and the defaults. */
+  readonly limits: SpanLimits;
 }
 
 type Env = Readonly<Record<string, unknown>>;
@@ -39,7 +41,8 @@ function compute(config: GatewayConfig, env: Env): TracingSettings | undefined {
     headerPrefixes: tracing?.headerPrefixes.map((p) => p.toLowerCase()) ?? [],
     staticAttributes: tracing?.staticAttributes ?? {},
     targets: resolveExportTargets(env, tracing?.exporters ?? []),
-    resource: resourceFromEnv(env, SERVICE_VERSION),
+    resource: resourceFromEnv(env, PACKAGE_VERSION),
+    limits: spanLimitsFromEnv(env),
   };
 }
 

@@ -168,9 +168,25 @@ export function parseResourceAttributes(value: string | undefined): Record<strin
   return out;
 }
 
+/** The Worker's version from the `version_metadata` binding (`CF_VERSION_METADATA`), when bound and well-formed. */
+function workerVersion(env: Env): { id: string; tag: string } | undefined {
+  const metadata = env.CF_VERSION_METADATA;
+  if (typeof metadata !== "object" || metadata === null) return undefined;
+  const { id, tag } = metadata as Record<string, unknown>;
+  if (typeof id !== "string" || id === "") return undefined;
+  return { id, tag: typeof tag === "string" ? tag : "" };
+}
+
+/** The Worker name in wrangler.toml: the runtime does not tell a Worker its own name. */
+export const WORKER_NAME = "tracegate";
+
 /**
- * The resource every span is exported with: `OTEL_RESOURCE_ATTRIBUTES` over the defaults, `service.name` from
- * `OTEL_SERVICE_NAME` (which wins) else "tracegate", and the SDK's own `telemetry.sdk.*`.
+ * The resource every span is exported with: the defaults, then `OTEL_RESOURCE_ATTRIBUTES` over them, then the SDK's
+ * own `telemetry.sdk.*`, and `service.name` from `OTEL_SERVICE_NAME` (which wins). Defaults: `service.name`
+ * "tracegate", `service.version` (tracegate's version), the platform as Cloudflare's own Workers tracing names it
+ * (`cloud.provider` "cloudflare", `cloud.platform` "cloudflare.workers") and the Worker as a FaaS resource:
+ * `faas.name`, and with the version metadata binding `faas.version` (the immutable version id),
+ * `cloudflare.script_version.id` and, when set, `cloudflare.script_version.tag`.
  */
 export function resourceFromEnv(env: Env, serviceVersion: string, warn: Warn = defaultWarn): Resource {
   const raw = variable(env, "OTEL_RESOURCE_ATTRIBUTES");
@@ -183,11 +199,20 @@ export function resourceFromEnv(env: Env, serviceVersion: string, warn: Warn = d
     "service.name": "tracegate",
     "service.version": serviceVersion,
     "cloud.provider": "cloudflare",
-    ...fromEnv,
+    "cloud.platform": "cloudflare.workers",
+    "faas.name": WORKER_NAME,
+  };
+  const version = workerVersion(env);
+  if (version) {
+    attributes["faas.version"] = version.id;
+    attributes["cloudflare.script_version.id"] = version.id;
+    if (version.tag !== "") attributes["cloudflare.script_version.tag"] = version.tag;
+  }
+  Object.assign(attributes, fromEnv, {
     "telemetry.sdk.name": "tracegate",
     "telemetry.sdk.language": "webjs",
     "telemetry.sdk.version": serviceVersion,
-  };
+  });
   const serviceName = variable(env, "OTEL_SERVICE_NAME");
   if (serviceName !== undefined) attributes["service.name"] = serviceName;
   return { attributes };

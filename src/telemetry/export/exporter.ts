@@ -2,12 +2,15 @@ import { retryAfterMs } from "../../exchange/retry-after";
 import { redactUrl, type ExportProtocol, type ExportTarget } from "./config";
 import { encodeJson } from "./otlp-json";
 import { encodeProtobuf } from "./otlp-proto";
+import { partialSuccessOf, type PartialSuccess } from "./partial-success";
+import type { TelemetryLosses } from "../sdk/losses";
 import type { SpanBuffer } from "../sdk/span-buffer";
-import type { Resource, Scope, SpanData } from "../sdk/span-data";
+import type { Resource, SpanData } from "../sdk/span-data";
 
 // OTLP/HTTP export from `waitUntil`: drain the isolate buffer, encode once per protocol, POST to every target in
 // parallel. Retries follow the OTLP spec (429/502/503/504 and network failures only, `Retry-After` honoured),
-// within a total budget that stays below the 30 s `waitUntil` limit. A flush never throws.
+// within a total budget that stays below the 30 s `waitUntil` limit. A flush never throws. What was lost on the way
+// (buffer overflow, span limits, a collector's partial success) is logged, at most once a minute (TelemetryLosses).
 
 export interface ExportDeps {
   fetch: typeof fetch;
@@ -28,6 +31,8 @@ export interface TargetResult {
   status?: number;
   attempts: number;
   spans: number;
+  /** Spans the collector refused in partial-success answers; present only when it said so. */
+  rejectedSpans?: number;
 }
 
 export interface FlushResult {
@@ -56,18 +61,18 @@ interface Chunk {
 const utf8 = new TextEncoder();
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function encode(protocol: ExportProtocol, resource: Resource, scope: Scope, spans: readonly SpanData[]): Uint8Array {
-  return protocol === "http/json" ? utf8.encode(encodeJson(resource, scope, spans)) : encodeProtobuf(resource, scope, spans);
+function encode(protocol: ExportProtocol, resource: Resource, spans: readonly SpanData[]): Uint8Array {
+  return protocol === "http/json" ? utf8.encode(encodeJson(resource, spans)) : encodeProtobuf(resource, spans);
 }
 
 /** Encodes all spans at once; a body over the cap is split into proportionally smaller slices, then halved. */
-function chunks(protocol: ExportProtocol, resource: Resource, scope: Scope, spans: SpanData[], max: number): Chunk[] {
-  const body = encode(protocol, resource, scope, spans);
+function chunks(protocol: ExportProtocol, resource: Resource, spans: SpanData[], max: number): Chunk[] {
+  const body = encode(protocol, resource, spans);
   if (body.length <= max || spans.length <= 1) return [{ body, spans: spans.length }];
   const parts = Math.min(spans.length, Math.max(2, Math.ceil(body.length / max)));
   const size = Math.ceil(spans.length / parts);
   const out: Chunk[] = [];
-  for (let i = 0; i < spans.length; i += size) out.push(...chunks(protocol, resource, scope, spans.slice(i, i + size), max));
+  for (let i = 0; i < spans.length; i += size) out.push(...chunks(protocol, resource, spans.slice(i, i + size), max));
   return out;
 }
 
@@ -84,6 +89,7 @@ interface Attempt {
   status?: number;
   error?: string;
   retryAfter?: number;
+  partial?: PartialSuccess;
 }
 
 async function post(target: ExportTarget, body: Uint8Array, timeoutMs: number, deps: ExportDeps): Promise<Attempt> {
@@ -101,9 +107,13 @@ async function post(target: ExportTarget, body: Uint8Array, timeoutMs: number, d
     return { ok: false, retryable: true, error: error instanceof Error ? error.name : "network error" };
   }
   const status = response.status;
-  // Read the body so the connection is released; a 200 with `partialSuccess` is still a success (not retried).
-  await response.arrayBuffer().catch(() => undefined);
-  if (status >= 200 && status < 300) return { ok: true, retryable: false, status };
+  // Read the body so the connection is released; a 200 with `partialSuccess` is still a success (not retried),
+  // and what it refused is reported.
+  const answer = await response.arrayBuffer().catch(() => undefined);
+  if (status >= 200 && status < 300) {
+    const partial = answer && partialSuccessOf(new Uint8Array(answer), response.headers.get("content-type"), target.protocol === "http/json");
+    return partial ? { ok: true, retryable: false, status, partial } : { ok: true, retryable: false, status };
+  }
   const retryAfter = retryAfterMs(response.headers.get("retry-after"), (deps.now ?? Date.now)());
   return { ok: false, retryable: RETRYABLE.has(status), status, retryAfter };
 }
@@ -113,6 +123,7 @@ interface ChunkResult {
   status?: number;
   error?: string;
   attempts: number;
+  partial?: PartialSuccess;
 }
 
 async function send(target: ExportTarget, body: Uint8Array, deadline: number, deps: ExportDeps): Promise<ChunkResult> {
@@ -125,7 +136,7 @@ async function send(target: ExportTarget, body: Uint8Array, deadline: number, de
     if (remaining <= 0) return { ok: false, error: "export budget exhausted", attempts };
     attempts++;
     const result = await post(target, body, Math.min(target.timeoutMs, remaining), deps);
-    const outcome: ChunkResult = { ok: result.ok, status: result.status, error: result.error, attempts };
+    const outcome: ChunkResult = { ok: result.ok, status: result.status, error: result.error, attempts, partial: result.partial };
     if (result.ok || !result.retryable || attempts > MAX_RETRIES) return outcome;
     // The server said when to come back: wait that long, or give up when it is later than the cap (retrying
     // sooner than asked only earns another 429). Otherwise exponential backoff with jitter: 50-100% of 0.5 s, 1 s.
@@ -142,6 +153,7 @@ async function exportTo(
   bodies: Promise<Chunk[]>,
   deadline: number,
   deps: ExportDeps,
+  losses: TelemetryLosses,
 ): Promise<TargetResult> {
   const url = redactUrl(target.url);
   const result: TargetResult = { url, ok: true, attempts: 0, spans: 0 };
@@ -152,6 +164,10 @@ async function exportTo(
       result.spans += chunk.spans;
       const sent = await send(target, chunk.body, deadline, deps);
       result.attempts += sent.attempts;
+      if (sent.partial) {
+        result.rejectedSpans = (result.rejectedSpans ?? 0) + sent.partial.rejectedSpans;
+        losses.rejected(sent.partial.rejectedSpans, sent.partial.errorMessage, url);
+      }
       if (sent.status !== undefined && (result.ok || !sent.ok)) result.status = sent.status;
       if (!sent.ok) {
         if (result.ok) detail = sent.status !== undefined ? `status ${sent.status}` : (sent.error ?? "network error");
@@ -175,8 +191,9 @@ async function exportTo(
 
 /**
  * Drains `buffer` and exports its spans to every target. Returns at once when the buffer is empty. Logs one line
- * per failed target (URL without credentials or query, status, span count; never header values) and one for spans
- * the buffer had to drop.
+ * per failed target (URL without credentials or query, status, span count; never header values), and the losses
+ * counted in `buffer.losses` (spans the buffer or a request had to drop, span limits, partial successes) at most
+ * once per interval.
  */
 export async function flush(
   buffer: SpanBuffer,
@@ -185,13 +202,13 @@ export async function flush(
   deps: ExportDeps,
 ): Promise<FlushResult> {
   const { spans, dropped } = buffer.drain();
-  if (dropped > 0) deps.log(`tracegate: span buffer full; ${dropped} span(s) dropped before export`);
-  if (spans.length === 0 || targets.length === 0) return { spans: spans.length, dropped, targets: [] };
-
   const now = deps.now ?? Date.now;
+  if (spans.length === 0 || targets.length === 0) {
+    buffer.losses.report(now(), deps.log);
+    return { spans: spans.length, dropped, targets: [] };
+  }
+
   const deadline = now() + TOTAL_BUDGET_MS;
-  const version = resource.attributes["service.version"];
-  const scope: Scope = typeof version === "string" ? { name: "tracegate", version } : { name: "tracegate" };
   const max = deps.maxBodyBytes ?? MAX_BODY_BYTES;
 
   // Encoded (and compressed) once per protocol and compression, shared by the targets that use them.
@@ -201,7 +218,7 @@ export async function flush(
     let bodies = encoded.get(key);
     if (!bodies) {
       const plain = encoded.get(`${target.protocol} none`);
-      const base = plain ?? Promise.resolve().then(() => chunks(target.protocol, resource, scope, spans, max));
+      const base = plain ?? Promise.resolve().then(() => chunks(target.protocol, resource, spans, max));
       if (!plain) encoded.set(`${target.protocol} none`, base);
       bodies =
         target.compression === "gzip"
@@ -212,6 +229,9 @@ export async function flush(
     return bodies;
   };
 
-  const results = await Promise.all(targets.map((target) => exportTo(target, bodiesFor(target), deadline, deps)));
+  const results = await Promise.all(
+    targets.map((target) => exportTo(target, bodiesFor(target), deadline, deps, buffer.losses)),
+  );
+  buffer.losses.report(now(), deps.log);
   return { spans: spans.length, dropped, targets: results };
 }

@@ -1,9 +1,19 @@
-import { isIntValue, otlpSpanFlags, type AttributeValue, type Resource, type Scope, type SpanData } from "../sdk/span-data";
+import {
+  groupByScope,
+  isIntValue,
+  otlpLinkFlags,
+  otlpSpanFlags,
+  type AttributeValue,
+  type Resource,
+  type Scope,
+  type SpanData,
+  type SpanLinkData,
+} from "../sdk/span-data";
 
 // OTLP/HTTP JSON (opentelemetry-proto docs/specification.md, "JSON Protobuf Encoding"): the proto3 JSON mapping
 // with lowerCamelCase keys, except that trace and span ids are hex strings and enums are integers. 64-bit integers
 // (times, intValue) are decimal strings. Like the protobuf encoder, fields holding their default value (empty
-// string, 0) are left out, so both encodings carry exactly the same fields.
+// string, 0) are left out, so both encodings carry exactly the same fields; `links` is left out when empty.
 
 type JsonAnyValue =
   | { stringValue: string }
@@ -39,6 +49,16 @@ function keyValues(attributes: Readonly<Record<string, AttributeValue>>): JsonKe
   return out;
 }
 
+function link(l: SpanLinkData): Record<string, unknown> {
+  const out: Record<string, unknown> = { traceId: l.traceId, spanId: l.spanId };
+  if (l.traceState) out.traceState = l.traceState;
+  out.attributes = keyValues(l.attributes);
+  if (l.droppedAttributesCount !== 0) out.droppedAttributesCount = l.droppedAttributesCount;
+  const flags = otlpLinkFlags(l);
+  if (flags !== 0) out.flags = flags;
+  return out;
+}
+
 function span(s: SpanData): Record<string, unknown> {
   const out: Record<string, unknown> = { traceId: s.traceId, spanId: s.spanId };
   if (s.traceState) out.traceState = s.traceState;
@@ -50,13 +70,18 @@ function span(s: SpanData): Record<string, unknown> {
   if (s.startTimeUnixNano !== 0n) out.startTimeUnixNano = s.startTimeUnixNano.toString();
   if (s.endTimeUnixNano !== 0n) out.endTimeUnixNano = s.endTimeUnixNano.toString();
   out.attributes = keyValues(s.attributes);
+  if (s.droppedAttributesCount !== 0) out.droppedAttributesCount = s.droppedAttributesCount;
   out.events = s.events.map((e) => {
     const event: Record<string, unknown> = {};
     if (e.timeUnixNano !== 0n) event.timeUnixNano = e.timeUnixNano.toString();
     if (e.name) event.name = e.name;
     event.attributes = keyValues(e.attributes);
+    if (e.droppedAttributesCount !== 0) event.droppedAttributesCount = e.droppedAttributesCount;
     return event;
   });
+  if (s.droppedEventsCount !== 0) out.droppedEventsCount = s.droppedEventsCount;
+  if (s.links.length > 0) out.links = s.links.map(link);
+  if (s.droppedLinksCount !== 0) out.droppedLinksCount = s.droppedLinksCount;
   const status: Record<string, unknown> = {};
   if (s.status.message) status.message = s.status.message;
   if (s.status.code !== 0) status.code = s.status.code;
@@ -64,16 +89,20 @@ function span(s: SpanData): Record<string, unknown> {
   return out;
 }
 
-/** The body of an OTLP/HTTP JSON trace export (`ExportTraceServiceRequest`). */
-export function encodeJson(resource: Resource, scope: Scope, spans: readonly SpanData[]): string {
-  const scopeJson: Record<string, string> = {};
-  if (scope.name) scopeJson.name = scope.name;
-  if (scope.version) scopeJson.version = scope.version;
+function scopeJson(scope: Scope): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (scope.name) out.name = scope.name;
+  if (scope.version) out.version = scope.version;
+  return out;
+}
+
+/** The body of an OTLP/HTTP JSON trace export (`ExportTraceServiceRequest`): one ScopeSpans per scope. */
+export function encodeJson(resource: Resource, spans: readonly SpanData[]): string {
   return JSON.stringify({
     resourceSpans: [
       {
         resource: { attributes: keyValues(resource.attributes) },
-        scopeSpans: [{ scope: scopeJson, spans: spans.map(span) }],
+        scopeSpans: groupByScope(spans).map(([scope, group]) => ({ scope: scopeJson(scope), spans: group.map(span) })),
       },
     ],
   });

@@ -1,4 +1,15 @@
-import { isIntValue, otlpSpanFlags, type AttributeValue, type Resource, type Scope, type SpanData } from "../sdk/span-data";
+import {
+  groupByScope,
+  isIntValue,
+  otlpLinkFlags,
+  otlpSpanFlags,
+  type AttributeValue,
+  type Resource,
+  type Scope,
+  type SpanData,
+  type SpanLinkData,
+} from "../sdk/span-data";
+import { Writer } from "./proto-writer";
 
 // OTLP/HTTP protobuf body (`ExportTraceServiceRequest`) written by hand: the Worker bundle carries no protobuf
 // runtime. Field numbers from opentelemetry-proto (collector/trace/v1/trace_service.proto, trace/v1/trace.proto,
@@ -31,12 +42,23 @@ const T = {
   span_start: tag(7, I64),
   span_end: tag(8, I64),
   span_attributes: tag(9, LEN),
+  span_droppedAttributesCount: tag(10, VARINT),
   span_events: tag(11, LEN),
+  span_droppedEventsCount: tag(12, VARINT),
+  span_links: tag(13, LEN),
+  span_droppedLinksCount: tag(14, VARINT),
   span_status: tag(15, LEN),
   span_flags: tag(16, I32),
   event_time: tag(1, I64),
   event_name: tag(2, LEN),
   event_attributes: tag(3, LEN),
+  event_droppedAttributesCount: tag(4, VARINT),
+  link_traceId: tag(1, LEN),
+  link_spanId: tag(2, LEN),
+  link_traceState: tag(3, LEN),
+  link_attributes: tag(4, LEN),
+  link_droppedAttributesCount: tag(5, VARINT),
+  link_flags: tag(6, I32),
   status_message: tag(2, LEN),
   status_code: tag(3, VARINT),
   keyValue_key: tag(1, LEN),
@@ -48,134 +70,6 @@ const T = {
   any_array: tag(5, LEN),
   array_values: tag(1, LEN),
 } as const;
-
-const utf8 = new TextEncoder();
-
-/** One hex digit's value ('0'-'9' = 48-57, 'a'-'f' = 97-102; upper case folded). */
-const nibble = (code: number) => (code <= 57 ? code - 48 : (code | 0x20) - 87);
-const UINT64 = (1n << 64n) - 1n;
-
-/** A growable byte buffer with the few protobuf primitives the trace messages need. */
-class Writer {
-  buf = new Uint8Array(4096);
-  view = new DataView(this.buf.buffer);
-  pos = 0;
-
-  private ensure(extra: number): void {
-    if (this.pos + extra <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.pos + extra) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.pos));
-    this.buf = next;
-    this.view = new DataView(next.buffer);
-  }
-
-  varint(value: number): void {
-    this.ensure(10);
-    if (value >= 0 && value <= 0x7fffffff) {
-      while (value > 0x7f) {
-        this.buf[this.pos++] = (value & 0x7f) | 0x80;
-        value >>>= 7;
-      }
-      this.buf[this.pos++] = value;
-      return;
-    }
-    this.varint64(BigInt(value));
-  }
-
-  /** int64/uint64 as a varint; negatives as 64-bit two's complement (10 bytes). */
-  varint64(value: bigint): void {
-    this.ensure(10);
-    let v = value & UINT64;
-    while (v > 0x7fn) {
-      this.buf[this.pos++] = Number(v & 0x7fn) | 0x80;
-      v >>= 7n;
-    }
-    this.buf[this.pos++] = Number(v);
-  }
-
-  fixed64(value: bigint): void {
-    this.ensure(8);
-    this.view.setBigUint64(this.pos, value & UINT64, true);
-    this.pos += 8;
-  }
-
-  fixed32(value: number): void {
-    this.ensure(4);
-    this.view.setUint32(this.pos, value >>> 0, true);
-    this.pos += 4;
-  }
-
-  double(value: number): void {
-    this.ensure(8);
-    this.view.setFloat64(this.pos, value, true);
-    this.pos += 8;
-  }
-
-  /**
-   * Starts a length-delimited field: one byte is reserved for the length (enough below 128 bytes, the common case
-   * for attributes); `end` widens it when the content turned out longer.
-   */
-  begin(fieldTag: number): number {
-    this.varint(fieldTag);
-    this.ensure(1);
-    return this.pos++;
-  }
-
-  end(lengthAt: number): void {
-    const start = lengthAt + 1;
-    let length = this.pos - start;
-    if (length < 0x80) {
-      this.buf[lengthAt] = length;
-      return;
-    }
-    let extra = 0;
-    for (let n = length >>> 7; n > 0x7f; n >>>= 7) extra++;
-    extra++;
-    this.ensure(extra);
-    this.buf.copyWithin(start + extra, start, this.pos);
-    this.pos += extra;
-    let at = lengthAt;
-    while (length > 0x7f) {
-      this.buf[at++] = (length & 0x7f) | 0x80;
-      length >>>= 7;
-    }
-    this.buf[at] = length;
-  }
-
-  string(fieldTag: number, value: string): void {
-    const at = this.begin(fieldTag);
-    this.ensure(value.length * 3);
-    // Keys and most values are short ASCII: copied here, without a native call and a subarray per string.
-    const start = this.pos;
-    for (let i = 0; i < value.length; i++) {
-      const code = value.charCodeAt(i);
-      if (code >= 0x80) {
-        this.pos = start + utf8.encodeInto(value, this.buf.subarray(start)).written;
-        this.end(at);
-        return;
-      }
-      this.buf[this.pos++] = code;
-    }
-    this.end(at);
-  }
-
-  /** Hex ids as bytes (trace id 16, span id 8); ids are lowercase hex, validated where they were read. */
-  hex(fieldTag: number, value: string): void {
-    const n = value.length >>> 1;
-    this.varint(fieldTag);
-    this.varint(n);
-    this.ensure(n);
-    for (let i = 0; i < 2 * n; i += 2) {
-      this.buf[this.pos++] = (nibble(value.charCodeAt(i)) << 4) | nibble(value.charCodeAt(i + 1));
-    }
-  }
-
-  finish(): Uint8Array {
-    return this.buf.slice(0, this.pos);
-  }
-}
 
 function scalar(w: Writer, value: string | number | boolean): void {
   if (typeof value === "string") w.string(T.any_string, value);
@@ -214,6 +108,31 @@ function attributes(w: Writer, fieldTag: number, attrs: Readonly<Record<string, 
   }
 }
 
+/** A uint32 field, left out when 0 (proto3 default). */
+function count(w: Writer, fieldTag: number, value: number): void {
+  if (value === 0) return;
+  w.varint(fieldTag);
+  w.varint(value);
+}
+
+/** A fixed32 flags field, left out when 0. */
+function flagsField(w: Writer, fieldTag: number, flags: number): void {
+  if (flags === 0) return;
+  w.varint(fieldTag);
+  w.fixed32(flags);
+}
+
+function link(w: Writer, l: SpanLinkData): void {
+  const at = w.begin(T.span_links);
+  w.hex(T.link_traceId, l.traceId);
+  w.hex(T.link_spanId, l.spanId);
+  if (l.traceState) w.string(T.link_traceState, l.traceState);
+  attributes(w, T.link_attributes, l.attributes);
+  count(w, T.link_droppedAttributesCount, l.droppedAttributesCount);
+  flagsField(w, T.link_flags, otlpLinkFlags(l));
+  w.end(at);
+}
+
 function span(w: Writer, s: SpanData): void {
   const at = w.begin(T.scopeSpans_spans);
   w.hex(T.span_traceId, s.traceId);
@@ -232,6 +151,7 @@ function span(w: Writer, s: SpanData): void {
     w.fixed64(s.endTimeUnixNano);
   }
   attributes(w, T.span_attributes, s.attributes);
+  count(w, T.span_droppedAttributesCount, s.droppedAttributesCount);
   for (const e of s.events) {
     const event = w.begin(T.span_events);
     if (e.timeUnixNano !== 0n) {
@@ -240,8 +160,12 @@ function span(w: Writer, s: SpanData): void {
     }
     if (e.name) w.string(T.event_name, e.name);
     attributes(w, T.event_attributes, e.attributes);
+    count(w, T.event_droppedAttributesCount, e.droppedAttributesCount);
     w.end(event);
   }
+  count(w, T.span_droppedEventsCount, s.droppedEventsCount);
+  for (const l of s.links) link(w, l);
+  count(w, T.span_droppedLinksCount, s.droppedLinksCount);
   const status = w.begin(T.span_status);
   if (s.status.message) w.string(T.status_message, s.status.message);
   if (s.status.code !== 0) {
@@ -249,28 +173,28 @@ function span(w: Writer, s: SpanData): void {
     w.varint(s.status.code);
   }
   w.end(status);
-  const flags = otlpSpanFlags(s);
-  if (flags !== 0) {
-    w.varint(T.span_flags);
-    w.fixed32(flags);
-  }
+  flagsField(w, T.span_flags, otlpSpanFlags(s));
   w.end(at);
 }
 
-/** The body of an OTLP/HTTP protobuf trace export (`ExportTraceServiceRequest`). */
-export function encodeProtobuf(resource: Resource, scope: Scope, spans: readonly SpanData[]): Uint8Array {
-  const w = new Writer();
-  const resourceSpans = w.begin(T.request_resourceSpans);
-  const res = w.begin(T.resourceSpans_resource);
-  attributes(w, T.resource_attributes, resource.attributes);
-  w.end(res);
-  const scopeSpans = w.begin(T.resourceSpans_scopeSpans);
+function scopeSpans(w: Writer, scope: Scope, spans: readonly SpanData[]): void {
+  const at = w.begin(T.resourceSpans_scopeSpans);
   const sc = w.begin(T.scopeSpans_scope);
   if (scope.name) w.string(T.scope_name, scope.name);
   if (scope.version) w.string(T.scope_version, scope.version);
   w.end(sc);
   for (const s of spans) span(w, s);
-  w.end(scopeSpans);
+  w.end(at);
+}
+
+/** The body of an OTLP/HTTP protobuf trace export (`ExportTraceServiceRequest`): one ScopeSpans per scope. */
+export function encodeProtobuf(resource: Resource, spans: readonly SpanData[]): Uint8Array {
+  const w = new Writer();
+  const resourceSpans = w.begin(T.request_resourceSpans);
+  const res = w.begin(T.resourceSpans_resource);
+  attributes(w, T.resource_attributes, resource.attributes);
+  w.end(res);
+  for (const [scope, group] of groupByScope(spans)) scopeSpans(w, scope, group);
   w.end(resourceSpans);
   return w.finish();
 }

@@ -10,10 +10,15 @@ import {
   type SpanStatus,
   type TimeInput,
 } from "@opentelemetry/api";
-import type { AttributeValue, SpanData, SpanEventData } from "./span-data";
+import { limitName, limitValue, type SpanLimits } from "./limits";
+import type { TelemetryLosses } from "./losses";
+import type { AttributeValue, Scope, SpanData, SpanEventData, SpanLinkData } from "./span-data";
 
-/** Receives spans as they start and end (the request's recorder). */
+/** Receives spans as they start and end (the request's recorder), and sets the limits they are kept within. */
 export interface SpanSink {
+  readonly limits: SpanLimits;
+  /** Where drops and cut values are counted, for the rate-limited log line. */
+  readonly losses: TelemetryLosses;
   started(): void;
   ended(span: SpanData): void;
 }
@@ -24,10 +29,14 @@ export interface SpanInit {
   readonly parentSpanId: string | undefined;
   readonly parentIsRemote: boolean | undefined;
   readonly attributes: Attributes;
+  readonly links: readonly Link[] | undefined;
   readonly startTime: TimeInput | undefined;
+  readonly scope: Scope;
 }
 
-const MAX_EVENTS = 32;
+const NO_LINKS: readonly SpanLinkData[] = [];
+const TRACE_ID = /^[0-9a-f]{32}$/;
+const SPAN_ID = /^[0-9a-f]{16}$/;
 
 /** Time as Unix nanoseconds. Workers advance the clock only across I/O, which is what spans measure. */
 export function toNanos(time?: TimeInput): bigint {
@@ -50,7 +59,12 @@ function clean(value: ApiAttributeValue | undefined): AttributeValue | undefined
 export class RecordingSpan implements Span {
   private name: string;
   private readonly attributes: Record<string, AttributeValue> = {};
+  private attributeCount = 0;
+  private droppedAttributes = 0;
   private readonly events: SpanEventData[] = [];
+  private droppedEvents = 0;
+  private links: SpanLinkData[] | undefined;
+  private droppedLinks = 0;
   private status: { code: 0 | 1 | 2; message?: string } = { code: 0 };
   private readonly startNanos: bigint;
   private ended = false;
@@ -60,9 +74,10 @@ export class RecordingSpan implements Span {
     private readonly context: SpanContext,
     private readonly init: SpanInit,
   ) {
-    this.name = init.name;
+    this.name = limitName(init.name, sink.limits, sink.losses);
     this.startNanos = toNanos(init.startTime);
     this.setAttributes(init.attributes);
+    if (init.links) this.addLinks(init.links as Link[]);
     sink.started();
   }
 
@@ -70,9 +85,22 @@ export class RecordingSpan implements Span {
     return this.context;
   }
 
+  // The hot path: every attribute of every span. Past the count limit a new key is dropped (and counted); an
+  // existing key is still updated. Values are cut to the length limit.
   setAttribute(key: string, value: ApiAttributeValue): this {
+    if (this.ended) return this;
     const v = clean(value);
-    if (!this.ended && v !== undefined) this.attributes[key] = v;
+    if (v === undefined) return this;
+    const sink = this.sink;
+    if (this.attributes[key] === undefined) {
+      if (this.attributeCount >= sink.limits.attributeCount) {
+        this.droppedAttributes++;
+        sink.losses.attributes++;
+        return this;
+      }
+      this.attributeCount++;
+    }
+    this.attributes[key] = limitValue(key, v, sink.limits, sink.losses);
     return this;
   }
 
@@ -81,26 +109,74 @@ export class RecordingSpan implements Span {
     return this;
   }
 
+  /** Copies up to `max` attributes of an event or link into `into`, values within the limits; returns the number dropped. */
+  private copyAttributes(source: Attributes, max: number, into: Record<string, AttributeValue>): number {
+    const { limits, losses } = this.sink;
+    let count = 0;
+    let dropped = 0;
+    for (const key in source) {
+      const v = clean(source[key]);
+      if (v === undefined) continue;
+      if (count >= max) {
+        dropped++;
+        continue;
+      }
+      into[key] = limitValue(key, v, limits, losses);
+      count++;
+    }
+    losses.attributes += dropped;
+    return dropped;
+  }
+
   addEvent(name: string, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): this {
-    if (this.ended || this.events.length >= MAX_EVENTS) return this;
+    if (this.ended) return this;
+    const { limits, losses } = this.sink;
+    if (this.events.length >= limits.eventCount) {
+      this.droppedEvents++;
+      losses.events++;
+      return this;
+    }
     const isTime =
       typeof attributesOrTime === "number" || attributesOrTime instanceof Date || Array.isArray(attributesOrTime);
     const attributes: Record<string, AttributeValue> = {};
-    if (!isTime && attributesOrTime) {
-      for (const [key, value] of Object.entries(attributesOrTime)) {
-        const v = clean(value as ApiAttributeValue);
-        if (v !== undefined) attributes[key] = v;
-      }
+    const dropped =
+      !isTime && attributesOrTime ? this.copyAttributes(attributesOrTime as Attributes, limits.eventAttributeCount, attributes) : 0;
+    this.events.push({
+      name: limitName(name, limits, losses),
+      timeUnixNano: toNanos(isTime ? (attributesOrTime as TimeInput) : time),
+      attributes,
+      droppedAttributesCount: dropped,
+    });
+    return this;
+  }
+
+  addLink(link: Link): this {
+    if (this.ended) return this;
+    const { limits, losses } = this.sink;
+    const ctx = link.context;
+    // Ids that are not lowercase hex cannot be encoded: such a link is dropped and counted like one over the limit.
+    const links = (this.links ??= []);
+    if (links.length >= limits.linkCount || !TRACE_ID.test(ctx.traceId) || !SPAN_ID.test(ctx.spanId)) {
+      this.droppedLinks++;
+      losses.links++;
+      return this;
     }
-    this.events.push({ name, timeUnixNano: toNanos(isTime ? (attributesOrTime as TimeInput) : time), attributes });
+    const attributes: Record<string, AttributeValue> = {};
+    const dropped = link.attributes ? this.copyAttributes(link.attributes, limits.linkAttributeCount, attributes) : 0;
+    links.push({
+      traceId: ctx.traceId,
+      spanId: ctx.spanId,
+      traceState: ctx.traceState?.serialize() || undefined,
+      flags: ctx.traceFlags & 0xff,
+      isRemote: ctx.isRemote,
+      attributes,
+      droppedAttributesCount: dropped + (link.droppedAttributesCount ?? 0),
+    });
     return this;
   }
 
-  addLink(_link: Link): this {
-    return this;
-  }
-
-  addLinks(_links: Link[]): this {
+  addLinks(links: Link[]): this {
+    for (const link of links) this.addLink(link);
     return this;
   }
 
@@ -113,7 +189,7 @@ export class RecordingSpan implements Span {
   }
 
   updateName(name: string): this {
-    if (!this.ended) this.name = name;
+    if (!this.ended) this.name = limitName(name, this.sink.limits, this.sink.losses);
     return this;
   }
 
@@ -146,7 +222,12 @@ export class RecordingSpan implements Span {
       endTimeUnixNano: endNanos < this.startNanos ? this.startNanos : endNanos,
       attributes: this.attributes,
       events: this.events,
+      links: this.links ?? NO_LINKS,
       status: this.status,
+      droppedAttributesCount: this.droppedAttributes,
+      droppedEventsCount: this.droppedEvents,
+      droppedLinksCount: this.droppedLinks,
+      scope: this.init.scope,
     });
   }
 }

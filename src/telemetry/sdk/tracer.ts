@@ -13,20 +13,31 @@ import {
   type TracerProvider,
 } from "@opentelemetry/api";
 import { newSpanId } from "./ids";
+import { DEFAULT_SPAN_LIMITS, type SpanLimits } from "./limits";
+import { isolateLosses, type TelemetryLosses } from "./losses";
 import { RecordingSpan, type SpanSink } from "./recording-span";
-import type { SpanData } from "./span-data";
+import type { Scope, SpanData } from "./span-data";
+import { GATEWAY_SCOPE } from "./version";
 
 /** Where one request's spans go; found through the active context, so only spans inside a request are kept. */
 const RECORDER_KEY = createContextKey("tracegate.span-recorder");
 
 /** Bound on spans kept per request, so a runaway plugin cannot grow memory without limit. */
-const MAX_SPANS_PER_REQUEST = 256;
+export const MAX_SPANS_PER_REQUEST = 256;
 
-/** Collects a request's finished spans and knows when none is open any more. */
+/**
+ * Collects a request's finished spans and knows when none is open any more. Spans past the per-request cap are
+ * dropped and counted in `losses` (logged, rate-limited, by the export).
+ */
 export class SpanRecorder implements SpanSink {
   readonly spans: SpanData[] = [];
   private open = 0;
   private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    readonly limits: SpanLimits = DEFAULT_SPAN_LIMITS,
+    readonly losses: TelemetryLosses = isolateLosses,
+  ) {}
 
   started(): void {
     this.open++;
@@ -34,6 +45,7 @@ export class SpanRecorder implements SpanSink {
 
   ended(span: SpanData): void {
     if (this.spans.length < MAX_SPANS_PER_REQUEST) this.spans.push(span);
+    else this.losses.spansOverRequestCap++;
     this.open--;
     // Waiters ask for "only the SERVER span left"; it is the last span to end.
     if (this.open <= 1) for (const waiter of this.idleWaiters.splice(0)) waiter();
@@ -58,9 +70,11 @@ function recorderOf(ctx: Context): SpanRecorder | undefined {
 /**
  * tracegate's Tracer: a child of the active span, in the same request's recorder. Unsampled parents give
  * non-recording spans that still carry a fresh span id, so propagation works either way. Outside a request
- * (no recorder in context) spans are no-ops.
+ * (no recorder in context) spans are no-ops. Its spans carry the scope it was got with (`getTracer(name, version)`).
  */
 export class GatewayTracer implements Tracer {
+  constructor(readonly scope: Scope) {}
+
   startSpan(name: string, options: SpanOptions = {}, ctx: Context = apiContext.active()): Span {
     const parent = options.root ? undefined : trace.getSpanContext(ctx);
     const recorder = recorderOf(ctx);
@@ -79,7 +93,9 @@ export class GatewayTracer implements Tracer {
       parentSpanId: parent.spanId,
       parentIsRemote: parent.isRemote === true,
       attributes: options.attributes ?? {},
+      links: options.links,
       startTime: options.startTime,
+      scope: this.scope,
     });
   }
 
@@ -105,11 +121,27 @@ export class GatewayTracer implements Tracer {
   }
 }
 
-export class GatewayTracerProvider implements TracerProvider {
-  private readonly tracer = new GatewayTracer();
+/** Distinct (name, version) tracers kept; code asking for more gets uncached tracers (same behaviour). */
+const MAX_CACHED_TRACERS = 64;
 
-  getTracer(): Tracer {
-    return this.tracer;
+const scopeKey = (name: string, version: string | undefined) => `${name}\u0000${version ?? ""}`;
+
+/**
+ * Hands out one tracer per instrumentation scope. The gateway's own is `getTracer("tracegate", PACKAGE_VERSION)`;
+ * code using `@opentelemetry/api` inside a request gets its own scope name and version on its spans.
+ */
+export class GatewayTracerProvider implements TracerProvider {
+  private readonly tracers = new Map<string, GatewayTracer>([
+    [scopeKey(GATEWAY_SCOPE.name, GATEWAY_SCOPE.version), new GatewayTracer(GATEWAY_SCOPE)],
+  ]);
+
+  getTracer(name: string, version?: string): Tracer {
+    const key = scopeKey(name, version);
+    const cached = this.tracers.get(key);
+    if (cached) return cached;
+    const tracer = new GatewayTracer(version ? { name, version } : { name });
+    if (this.tracers.size < MAX_CACHED_TRACERS) this.tracers.set(key, tracer);
+    return tracer;
   }
 }
 
@@ -127,6 +159,8 @@ export function startServerSpan(
     parentSpanId: parent?.spanId,
     parentIsRemote: parent ? true : undefined,
     attributes,
+    links: undefined,
     startTime: undefined,
+    scope: GATEWAY_SCOPE,
   });
 }

@@ -1,5 +1,10 @@
+import { env as workerEnv } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { GatewayConfig, TracingConfig } from "../../../src/config/types";
+import { version } from "../../../package.json";
+import { flush } from "../../../src/telemetry/export/exporter";
+import { SpanBuffer } from "../../../src/telemetry/sdk/span-buffer";
+import { SpanRecorder, startServerSpan } from "../../../src/telemetry/sdk/tracer";
 import { requestHeaderAttributes, tracingSettings } from "../../../src/telemetry/settings";
 
 function config(tracing: Partial<TracingConfig> | undefined): GatewayConfig {
@@ -50,6 +55,53 @@ describe("tracingSettings", () => {
     expect(tracingSettings(config({ randomSampling: 100 }), {})?.targets.map((t) => t.url)).toEqual([
       "http://localhost:4318/v1/traces",
     ]);
+  });
+});
+
+describe("tracingSettings: identity and limits", () => {
+  it("takes span limits from the standard variables", () => {
+    const env = { OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT: "16", OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: "1000" };
+    expect(tracingSettings(config({ randomSampling: 100 }), env)?.limits).toMatchObject({ attributeCount: 16, valueLength: 1000 });
+    expect(tracingSettings(config({ randomSampling: 100 }), {})?.limits).toMatchObject({ attributeCount: 128, valueLength: 4096 });
+  });
+
+  it("names the Worker's version from wrangler.toml's version_metadata binding", () => {
+    const bound = (workerEnv as Record<string, unknown>).CF_VERSION_METADATA as { id: string };
+    expect(bound.id).toMatch(/^[0-9a-f-]{36}$/);
+    const settings = tracingSettings(config({ randomSampling: 100 }), workerEnv as Record<string, unknown>);
+    expect(settings?.resource.attributes).toMatchObject({ "faas.name": "tracegate", "faas.version": bound.id });
+  });
+
+  it("versions the resource and the gateway's scope from package.json; service.version=9.9.9 moves only the resource", async () => {
+    const settings = tracingSettings(config({ randomSampling: 100 }), {
+      OTEL_RESOURCE_ATTRIBUTES: "service.version=9.9.9",
+    });
+    if (!settings) throw new Error("tracing should be on");
+    expect(settings.resource.attributes).toMatchObject({
+      "service.version": "9.9.9",
+      "telemetry.sdk.name": "tracegate",
+      "telemetry.sdk.version": version,
+      "cloud.provider": "cloudflare",
+      "cloud.platform": "cloudflare.workers",
+    });
+    expect(tracingSettings(config({ randomSampling: 100 }), {})?.resource.attributes["service.version"]).toBe(version);
+    // Export one SERVER span with these settings and read the scope from the body.
+    const recorder = new SpanRecorder(settings.limits);
+    const spanContext = { traceId: "0af7651916cd43dd8448eb211c80319c", spanId: "00f067aa0ba902b7", traceFlags: 1 };
+    startServerSpan(recorder, spanContext, undefined, "GET /healthz", {}).end();
+    const buffer = new SpanBuffer(10);
+    buffer.add(recorder.spans);
+    const bodies: string[] = [];
+    const json = { ...settings.targets[0]!, protocol: "http/json" as const };
+    await flush(buffer, [json], settings.resource, {
+      fetch: async (_url, init) => {
+        bodies.push(new TextDecoder().decode(init?.body as Uint8Array));
+        return new Response("{}");
+      },
+      log: () => {},
+    });
+    const exported = JSON.parse(bodies[0] ?? "{}");
+    expect(exported.resourceSpans[0].scopeSpans[0].scope).toEqual({ name: "tracegate", version });
   });
 });
 

@@ -135,6 +135,8 @@ describe("resourceFromEnv", () => {
       "service.name": "tracegate",
       "service.version": "0.1.0",
       "cloud.provider": "cloudflare",
+      "cloud.platform": "cloudflare.workers",
+      "faas.name": "tracegate",
       "telemetry.sdk.name": "tracegate",
       "telemetry.sdk.language": "webjs",
       "telemetry.sdk.version": "0.1.0",
@@ -158,6 +160,33 @@ describe("resourceFromEnv", () => {
     expect(resourceFromEnv({ OTEL_RESOURCE_ATTRIBUTES: "service.name=from-attrs" }, "1").attributes["service.name"]).toBe(
       "from-attrs",
     );
+  });
+
+  it("names the Worker's version from the version metadata binding (faas.version = the immutable id)", () => {
+    const CF_VERSION_METADATA = { id: "a5f1c8e2-7f0b-4c1e-9d3a-2b6e8f0c1d4e", tag: "v42", timestamp: "2026-11-25T12:00:00Z" };
+    expect(resourceFromEnv({ CF_VERSION_METADATA }, "1.2.3").attributes).toMatchObject({
+      "cloud.provider": "cloudflare",
+      "cloud.platform": "cloudflare.workers",
+      "faas.name": "tracegate",
+      "faas.version": CF_VERSION_METADATA.id,
+      "cloudflare.script_version.id": CF_VERSION_METADATA.id,
+      "cloudflare.script_version.tag": "v42",
+      "service.version": "1.2.3",
+      "telemetry.sdk.version": "1.2.3",
+    });
+    const untagged = resourceFromEnv({ CF_VERSION_METADATA: { ...CF_VERSION_METADATA, tag: "" } }, "1").attributes;
+    expect(untagged["faas.version"]).toBe(CF_VERSION_METADATA.id);
+    expect(untagged).not.toHaveProperty("cloudflare.script_version.tag");
+    // A binding of another shape (or none) adds nothing.
+    for (const bad of [undefined, "v1", { id: 7 }, { id: "" }, null]) {
+      expect(resourceFromEnv({ CF_VERSION_METADATA: bad }, "1").attributes).not.toHaveProperty("faas.version");
+    }
+    // OTEL_RESOURCE_ATTRIBUTES may rename the Worker (the runtime does not tell it its name); the SDK's own stay.
+    const renamed = resourceFromEnv(
+      { CF_VERSION_METADATA, OTEL_RESOURCE_ATTRIBUTES: "faas.name=edge-gw,telemetry.sdk.version=0" },
+      "1.2.3",
+    ).attributes;
+    expect(renamed).toMatchObject({ "faas.name": "edge-gw", "telemetry.sdk.version": "1.2.3" });
   });
 
   it("drops all of OTEL_RESOURCE_ATTRIBUTES when any pair does not decode", () => {

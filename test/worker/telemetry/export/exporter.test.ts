@@ -6,26 +6,11 @@ import { encodeJson } from "../../../../src/telemetry/export/otlp-json";
 import { encodeProtobuf } from "../../../../src/telemetry/export/otlp-proto";
 import { SpanBuffer } from "../../../../src/telemetry/sdk/span-buffer";
 import type { Resource, SpanData } from "../../../../src/telemetry/sdk/span-data";
+import { spanData } from "../span-fixture";
 
 const resource: Resource = { attributes: { "service.name": "tracegate", "service.version": "0.1.0" } };
-const scope = { name: "tracegate", version: "0.1.0" };
-
 function span(i: number, extra: Record<string, string> = {}): SpanData {
-  return {
-    traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
-    spanId: (i + 1).toString(16).padStart(16, "0"),
-    parentSpanId: undefined,
-    traceState: undefined,
-    flags: 1,
-    parentIsRemote: undefined,
-    name: `span ${i}`,
-    kind: 2,
-    startTimeUnixNano: 1_761_000_000_000_000_000n,
-    endTimeUnixNano: 1_761_000_000_500_000_000n,
-    attributes: { index: i, ...extra },
-    events: [],
-    status: { code: 0 },
-  };
+  return spanData({ spanId: (i + 1).toString(16).padStart(16, "0"), name: `span ${i}`, attributes: { index: i, ...extra } });
 }
 
 function bufferWith(count: number, extra: Record<string, string> = {}): SpanBuffer {
@@ -134,7 +119,7 @@ describe("flush", () => {
     expect(call?.headers.get("x-api-key")).toBe("k1");
     expect(call?.headers.has("content-encoding")).toBe(false);
     expect(call?.signal).toBeInstanceOf(AbortSignal);
-    expect(call?.body).toEqual(encodeProtobuf(resource, scope, spans));
+    expect(call?.body).toEqual(encodeProtobuf(resource, spans));
     expect(buffer.size).toBe(0);
     expect(h.logs).toEqual([]);
   });
@@ -150,7 +135,7 @@ describe("flush", () => {
     expect(result.targets.map((t) => t.ok)).toEqual([true, true, true]);
     const json = h.calls.find((c) => c.url.startsWith("http://a."));
     expect(json?.headers.get("content-type")).toBe("application/json");
-    expect(JSON.parse(new TextDecoder().decode(json?.body))).toEqual(JSON.parse(encodeJson(resource, scope, [span(0), span(1)])));
+    expect(JSON.parse(new TextDecoder().decode(json?.body))).toEqual(JSON.parse(encodeJson(resource, [span(0), span(1)])));
     const [b, c] = h.calls.filter((call) => !call.url.startsWith("http://a."));
     expect(b?.body).toEqual(c?.body);
   });
@@ -162,7 +147,7 @@ describe("flush", () => {
     expect(call?.headers.get("content-encoding")).toBe("gzip");
     expect(call?.headers.get("content-type")).toBe("application/json");
     const text = await gunzip(call?.body ?? new Uint8Array());
-    expect(JSON.parse(text)).toEqual(JSON.parse(encodeJson(resource, scope, [0, 1, 2, 3].map((i) => span(i)))));
+    expect(JSON.parse(text)).toEqual(JSON.parse(encodeJson(resource, [0, 1, 2, 3].map((i) => span(i)))));
   });
 
   it("splits spans over several POSTs when one body would exceed the cap", async () => {
@@ -214,6 +199,51 @@ describe("flush", () => {
     const h = harness([partial, ok()]);
     const result = await flush(bufferWith(2), [target({ protocol: "http/json" })], resource, h.deps);
     expect(result.targets[0]).toMatchObject({ ok: true, attempts: 1 });
+  });
+
+  it("logs a partial success with its count and message, from a JSON or a protobuf answer, at most once a minute", async () => {
+    const json = new Response(JSON.stringify({ partialSuccess: { rejectedSpans: "2", errorMessage: "spans too old" } }), {
+      status: 200,
+      headers: { "content-type": "application/json" },
+    });
+    const h = harness([json]);
+    const buffer = bufferWith(3);
+    const result = await flush(buffer, [target({ protocol: "http/json" })], resource, h.deps);
+    expect(result.targets[0]).toMatchObject({ ok: true, attempts: 1, spans: 3, rejectedSpans: 2 });
+    expect(h.logs).toEqual([
+      'tracegate: collector rejected 2 span(s) (http://collector.test/v1/traces: "spans too old")',
+    ]);
+    // ExportTraceServiceResponse { partial_success (1) { rejected_spans (1) = 5, error_message (2) = "quota" } }
+    const message = new TextEncoder().encode("quota");
+    const proto = new Uint8Array([0x0a, 4 + message.length, 0x08, 0x05, 0x12, message.length, ...message]);
+    const protoAnswer = () => new Response(proto, { status: 200, headers: { "content-type": "application/x-protobuf" } });
+    const p = harness([protoAnswer()]);
+    buffer.add([span(7)]);
+    const again = await flush(buffer, [target()], resource, p.deps);
+    expect(again.targets[0]).toMatchObject({ ok: true, rejectedSpans: 5 });
+    expect(p.logs).toEqual([]); // within the minute: counted, not logged yet
+    p.advance(60_000);
+    buffer.add([span(8)]);
+    await flush(buffer, [target()], resource, p.deps);
+    expect(p.logs).toEqual([
+      'tracegate: collector rejected 10 span(s) (http://collector.test/v1/traces: "quota") (since 60 s ago)',
+    ]);
+  });
+
+  it("ignores a success answer without a partial success, or one it cannot read", async () => {
+    for (const answer of [
+      new Response("", { status: 200 }),
+      new Response("{}", { status: 200, headers: { "content-type": "application/json" } }),
+      new Response(JSON.stringify({ partialSuccess: {} }), { status: 200, headers: { "content-type": "application/json" } }),
+      new Response("not json", { status: 200, headers: { "content-type": "application/json" } }),
+      new Response(new Uint8Array([0x0a, 0x7f, 0x08]), { status: 200, headers: { "content-type": "application/x-protobuf" } }),
+      new Response(new Uint8Array([0x0a, 0x00]), { status: 200, headers: { "content-type": "application/x-protobuf" } }),
+    ]) {
+      const h = harness([answer]);
+      const result = await flush(bufferWith(1), [target()], resource, h.deps);
+      expect(result.targets[0]).toEqual({ url: "http://collector.test/v1/traces", ok: true, status: 200, attempts: 1, spans: 1 });
+      expect(h.logs).toEqual([]);
+    }
   });
 
   it("retries network errors", async () => {

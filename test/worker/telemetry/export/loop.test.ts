@@ -3,15 +3,12 @@ import type { ExportTarget } from "../../../../src/telemetry/export/config";
 import { exportBuffered } from "../../../../src/telemetry/export/loop";
 import { SpanBuffer } from "../../../../src/telemetry/sdk/span-buffer";
 import type { SpanData } from "../../../../src/telemetry/sdk/span-data";
+import { spanData } from "../span-fixture";
 
 const target: ExportTarget = { url: "http://collector.test/v1/traces", headers: {}, protocol: "http/json", compression: "none", timeoutMs: 1000 };
 
 function span(i: number): SpanData {
-  return {
-    traceId: "0af7651916cd43dd8448eb211c80319c", spanId: (i + 1).toString(16).padStart(16, "0"), parentSpanId: undefined,
-    traceState: undefined, flags: 1, parentIsRemote: undefined, name: `s${i}`, kind: 2,
-    startTimeUnixNano: 1n, endTimeUnixNano: 2n, attributes: {}, events: [], status: { code: 0 },
-  };
+  return spanData({ traceId: "0af7651916cd43dd8448eb211c80319c", spanId: (i + 1).toString(16).padStart(16, "0"), name: `s${i}` });
 }
 
 describe("exportBuffered", () => {

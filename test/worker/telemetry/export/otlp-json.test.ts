@@ -1,30 +1,22 @@
 import { describe, expect, it } from "vitest";
 import { encodeJson } from "../../../../src/telemetry/export/otlp-json";
 import { otlpSpanFlags, type SpanData } from "../../../../src/telemetry/sdk/span-data";
+import { spanData } from "../span-fixture";
 
 const T0 = 1_761_000_000_123_456_789n;
 
 function span(overrides: Partial<SpanData> = {}): SpanData {
-  return {
-    traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
-    spanId: "00f067aa0ba902b7",
+  return spanData({
     parentSpanId: "b7ad6b7169203331",
-    traceState: undefined,
-    flags: 1,
-    parentIsRemote: undefined,
     name: "chat gpt-4o-mini",
     kind: 3, // OTLP SPAN_KIND_CLIENT (SpanData holds OTLP codes: the API's SpanKind + 1)
     startTimeUnixNano: T0,
     endTimeUnixNano: T0 + 5_000_000n,
-    attributes: {},
-    events: [],
-    status: { code: 0 },
     ...overrides,
-  };
+  });
 }
 
-const body = (spans: SpanData[]) =>
-  JSON.parse(encodeJson({ attributes: { "service.name": "tracegate" } }, { name: "tracegate", version: "0.1.0" }, spans));
+const body = (spans: SpanData[]) => JSON.parse(encodeJson({ attributes: { "service.name": "tracegate" } }, spans));
 
 describe("encodeJson (OTLP/HTTP JSON mapping)", () => {
   it("nests ExportTraceServiceRequest > resourceSpans > scopeSpans with lowerCamelCase keys", () => {
@@ -63,7 +55,7 @@ describe("encodeJson (OTLP/HTTP JSON mapping)", () => {
         kind: 2, // OTLP SPAN_KIND_SERVER
         status: { code: 2, message: "boom" },
         attributes: { tokens: 1234, big: -9_007_199_254_740_991 },
-        events: [{ name: "gen_ai.first_chunk", timeUnixNano: T0 + 1n, attributes: { n: 1 } }],
+        events: [{ name: "gen_ai.first_chunk", timeUnixNano: T0 + 1n, attributes: { n: 1 }, droppedAttributesCount: 0 }],
       }),
     ]).resourceSpans[0].scopeSpans[0].spans;
     expect(s.traceId).toMatch(/^[0-9a-f]{32}$/);
@@ -123,6 +115,62 @@ describe("encodeJson (OTLP/HTTP JSON mapping)", () => {
     ]).resourceSpans[0].scopeSpans[0].spans;
     expect(spans[0]).toMatchObject({ traceState: "ot=th:c,dd=s:1", flags: 0x303 });
     expect(spans[1].flags).toBe(0x101);
+  });
+});
+
+describe("encodeJson: what the limits dropped, links and scopes", () => {
+  it("writes dropped*Count fields only when not 0", () => {
+    const [s] = body([
+      span({
+        droppedAttributesCount: 2,
+        droppedEventsCount: 1,
+        droppedLinksCount: 3,
+        events: [{ name: "e", timeUnixNano: T0, attributes: {}, droppedAttributesCount: 7 }],
+      }),
+    ]).resourceSpans[0].scopeSpans[0].spans;
+    expect(s).toMatchObject({ droppedAttributesCount: 2, droppedEventsCount: 1, droppedLinksCount: 3 });
+    expect(s.events[0]).toEqual({ timeUnixNano: "1761000000123456789", name: "e", attributes: [], droppedAttributesCount: 7 });
+    expect(s).not.toHaveProperty("links");
+  });
+
+  it("writes links: hex ids, tracestate, attributes, dropped count, flags with the is-remote bits", () => {
+    const [s] = body([
+      span({
+        links: [
+          {
+            traceId: "5bf92f3577b34da6a3ce929d0e0e4736",
+            spanId: "1111111111111111",
+            traceState: "vendor=v1",
+            flags: 1,
+            isRemote: false,
+            attributes: { n: 1 },
+            droppedAttributesCount: 2,
+          },
+          { traceId: "4bf92f3577b34da6a3ce929d0e0e4736", spanId: "2222222222222222", traceState: undefined, flags: 0, isRemote: undefined, attributes: {}, droppedAttributesCount: 0 },
+        ],
+      }),
+    ]).resourceSpans[0].scopeSpans[0].spans;
+    expect(s.links).toEqual([
+      {
+        traceId: "5bf92f3577b34da6a3ce929d0e0e4736",
+        spanId: "1111111111111111",
+        traceState: "vendor=v1",
+        attributes: [{ key: "n", value: { intValue: "1" } }],
+        droppedAttributesCount: 2,
+        flags: 0x101,
+      },
+      { traceId: "4bf92f3577b34da6a3ce929d0e0e4736", spanId: "2222222222222222", attributes: [] },
+    ]);
+  });
+
+  it("puts each instrumentation scope in its own ScopeSpans, in order of first appearance", () => {
+    const plugin = { name: "a-plugin" };
+    const scopeSpans = body([span({ spanId: "1" }), span({ spanId: "2", scope: plugin }), span({ spanId: "3" })])
+      .resourceSpans[0].scopeSpans;
+    expect(scopeSpans.map((ss: { scope: unknown; spans: { spanId: string }[] }) => [ss.scope, ss.spans.map((x) => x.spanId)])).toEqual([
+      [{ name: "tracegate", version: "0.1.0" }, ["1", "3"]],
+      [{ name: "a-plugin" }, ["2"]],
+    ]);
   });
 });
 

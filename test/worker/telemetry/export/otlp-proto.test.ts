@@ -69,7 +69,17 @@ const TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
 const long = "x".repeat(300) + "é✓🙂";
 
 function sample(): SpanData[] {
-  const base = { traceId: TRACE, traceState: undefined, events: [], attributes: {} };
+  const base = {
+    traceId: TRACE,
+    traceState: undefined,
+    events: [],
+    links: [],
+    attributes: {},
+    droppedAttributesCount: 0,
+    droppedEventsCount: 0,
+    droppedLinksCount: 0,
+    scope,
+  };
   return [
     {
       ...base,
@@ -101,8 +111,13 @@ function sample(): SpanData[] {
         "long.value": long,
       },
       events: [
-        { name: "gen_ai.first_chunk", timeUnixNano: T0 + 1000n, attributes: {} },
-        { name: "exception", timeUnixNano: T0 + 2000n, attributes: { "exception.type": "TypeError", "exception.message": long } },
+        { name: "gen_ai.first_chunk", timeUnixNano: T0 + 1000n, attributes: {}, droppedAttributesCount: 0 },
+        {
+          name: "exception",
+          timeUnixNano: T0 + 2000n,
+          attributes: { "exception.type": "TypeError", "exception.message": long },
+          droppedAttributesCount: 0,
+        },
       ],
       status: { code: 2, message: "upstream failed" },
     },
@@ -142,12 +157,12 @@ const scope: Scope = { name: "tracegate", version: "0.1.0" };
 describe("encodeProtobuf, decoded with the official OTLP schema", () => {
   it("carries exactly what the JSON body carries", () => {
     const spans = sample();
-    const decoded = decode(Request, encodeProtobuf(resource, scope, spans));
-    expect(normalize(decoded)).toEqual(normalize(JSON.parse(encodeJson(resource, scope, spans))));
+    const decoded = decode(Request, encodeProtobuf(resource, spans));
+    expect(normalize(decoded)).toEqual(normalize(JSON.parse(encodeJson(resource, spans))));
   });
 
   it("writes ids as bytes, times as fixed64, flags with the is-remote bits, enums as numbers", () => {
-    const decoded = decode(Request, encodeProtobuf(resource, scope, sample())) as {
+    const decoded = decode(Request, encodeProtobuf(resource, sample())) as {
       resourceSpans: { scopeSpans: { scope: unknown; spans: Record<string, unknown>[] }[] }[];
     };
     const [server, client, internal] = decoded.resourceSpans[0]?.scopeSpans[0]?.spans ?? [];
@@ -170,7 +185,7 @@ describe("encodeProtobuf, decoded with the official OTLP schema", () => {
   });
 
   it("decodes every attribute value type", () => {
-    const decoded = decode(Request, encodeProtobuf(resource, scope, sample().slice(0, 1))) as {
+    const decoded = decode(Request, encodeProtobuf(resource, sample().slice(0, 1))) as {
       resourceSpans: { scopeSpans: { spans: { attributes: { key: string; value: unknown }[] }[] }[] }[];
     };
     const attributes = decoded.resourceSpans[0]?.scopeSpans[0]?.spans[0]?.attributes ?? [];
@@ -198,14 +213,78 @@ describe("encodeProtobuf, decoded with the official OTLP schema", () => {
       spanId: i.toString(16).padStart(16, "0"),
       attributes: { index: i, "text": "z".repeat(i * 3) },
     }));
-    const bytes = encodeProtobuf(resource, scope, spans);
+    const bytes = encodeProtobuf(resource, spans);
     expect(bytes.length).toBeGreaterThan(300_000);
     const decoded = decode(Request, bytes);
-    expect(normalize(decoded)).toEqual(normalize(JSON.parse(encodeJson(resource, scope, spans))));
+    expect(normalize(decoded)).toEqual(normalize(JSON.parse(encodeJson(resource, spans))));
   });
 
-  it("encodes an empty batch as one empty ScopeSpans", () => {
-    const decoded = decode(Request, encodeProtobuf({ attributes: {} }, { name: "tracegate" }, []));
-    expect(decoded).toEqual({ resourceSpans: [{ resource: {}, scopeSpans: [{ scope: { name: "tracegate" } }] }] });
+  it("carries dropped counts, links (with attributes, tracestate and is-remote flags) and one ScopeSpans per scope", () => {
+    const plugin: Scope = { name: "a-plugin", version: "2.3.4" };
+    const [first, second] = sample();
+    const spans: SpanData[] = [
+      {
+        ...first!,
+        droppedAttributesCount: 3,
+        droppedEventsCount: 2,
+        droppedLinksCount: 1,
+        events: [{ name: "e", timeUnixNano: T0, attributes: { kept: 1 }, droppedAttributesCount: 4 }],
+        links: [
+          {
+            traceId: "5bf92f3577b34da6a3ce929d0e0e4736",
+            spanId: "1111111111111111",
+            traceState: "vendor=v1",
+            flags: 1,
+            isRemote: true,
+            attributes: { "messaging.batch.index": 0, note: "x" },
+            droppedAttributesCount: 5,
+          },
+          { traceId: TRACE, spanId: "2222222222222222", traceState: undefined, flags: 0, isRemote: undefined, attributes: {}, droppedAttributesCount: 0 },
+        ],
+      },
+      { ...second!, scope: plugin },
+      { ...second!, spanId: "3333333333333333", scope: { ...plugin } }, // equal scope, another object: same group
+    ];
+    const decoded = decode(Request, encodeProtobuf(resource, spans)) as {
+      resourceSpans: { scopeSpans: { scope: unknown; spans: Record<string, unknown>[] }[] }[];
+    };
+    expect(normalize(decoded)).toEqual(normalize(JSON.parse(encodeJson(resource, spans))));
+    const scopeSpans = decoded.resourceSpans[0]?.scopeSpans ?? [];
+    expect(scopeSpans.map((ss) => [ss.scope, ss.spans.map((sp) => sp.spanId)])).toEqual([
+      [{ name: "tracegate", version: "0.1.0" }, ["00f067aa0ba902b7"]],
+      [{ name: "a-plugin", version: "2.3.4" }, ["1111111111111111", "3333333333333333"]],
+    ]);
+    const span = scopeSpans[0]?.spans[0];
+    expect(span).toMatchObject({
+      droppedAttributesCount: 3,
+      droppedEventsCount: 2,
+      droppedLinksCount: 1,
+      events: [{ name: "e", droppedAttributesCount: 4 }],
+      links: [
+        {
+          traceId: "5bf92f3577b34da6a3ce929d0e0e4736",
+          spanId: "1111111111111111",
+          traceState: "vendor=v1",
+          flags: 0x301,
+          attributes: [
+            { key: "messaging.batch.index", value: { intValue: "0" } },
+            { key: "note", value: { stringValue: "x" } },
+          ],
+          droppedAttributesCount: 5,
+        },
+        { traceId: TRACE, spanId: "2222222222222222" },
+      ],
+    });
+    const bare = (span?.links as Record<string, unknown>[])[1];
+    for (const field of ["traceState", "flags", "droppedAttributesCount"]) expect(bare).not.toHaveProperty(field);
+    expect(scopeSpans[1]?.spans[0]).not.toHaveProperty("droppedAttributesCount");
+    expect(scopeSpans[1]?.spans[0]).not.toHaveProperty("links");
+  });
+
+  // Spans carry their scope now (one ScopeSpans per scope), so a batch without spans has no ScopeSpans.
+  it("encodes an empty batch as a ResourceSpans without ScopeSpans", () => {
+    const decoded = decode(Request, encodeProtobuf({ attributes: {} }, []));
+    expect(decoded).toEqual({ resourceSpans: [{ resource: {} }] });
+    expect(JSON.parse(encodeJson({ attributes: {} }, []))).toEqual({ resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [] }] });
   });
 });

@@ -1,0 +1,130 @@
+// The few protobuf primitives the OTLP trace messages need, on one growable buffer: written by hand because the
+// Worker bundle carries no protobuf runtime (see otlp-proto.ts for the messages).
+
+const utf8 = new TextEncoder();
+
+/** One hex digit's value ('0'-'9' = 48-57, 'a'-'f' = 97-102; upper case folded). */
+const nibble = (code: number) => (code <= 57 ? code - 48 : (code | 0x20) - 87);
+const UINT64 = (1n << 64n) - 1n;
+
+/** A growable byte buffer with the few protobuf primitives the trace messages need. */
+export class Writer {
+  buf = new Uint8Array(4096);
+  view = new DataView(this.buf.buffer);
+  pos = 0;
+
+  private ensure(extra: number): void {
+    if (this.pos + extra <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + extra) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
+
+  varint(value: number): void {
+    this.ensure(10);
+    if (value >= 0 && value <= 0x7fffffff) {
+      while (value > 0x7f) {
+        this.buf[this.pos++] = (value & 0x7f) | 0x80;
+        value >>>= 7;
+      }
+      this.buf[this.pos++] = value;
+      return;
+    }
+    this.varint64(BigInt(value));
+  }
+
+  /** int64/uint64 as a varint; negatives as 64-bit two's complement (10 bytes). */
+  varint64(value: bigint): void {
+    this.ensure(10);
+    let v = value & UINT64;
+    while (v > 0x7fn) {
+      this.buf[this.pos++] = Number(v & 0x7fn) | 0x80;
+      v >>= 7n;
+    }
+    this.buf[this.pos++] = Number(v);
+  }
+
+  fixed64(value: bigint): void {
+    this.ensure(8);
+    this.view.setBigUint64(this.pos, value & UINT64, true);
+    this.pos += 8;
+  }
+
+  fixed32(value: number): void {
+    this.ensure(4);
+    this.view.setUint32(this.pos, value >>> 0, true);
+    this.pos += 4;
+  }
+
+  double(value: number): void {
+    this.ensure(8);
+    this.view.setFloat64(this.pos, value, true);
+    this.pos += 8;
+  }
+
+  /**
+   * Starts a length-delimited field: one byte is reserved for the length (enough below 128 bytes, the common case
+   * for attributes); `end` widens it when the content turned out longer.
+   */
+  begin(fieldTag: number): number {
+    this.varint(fieldTag);
+    this.ensure(1);
+    return this.pos++;
+  }
+
+  end(lengthAt: number): void {
+    const start = lengthAt + 1;
+    let length = this.pos - start;
+    if (length < 0x80) {
+      this.buf[lengthAt] = length;
+      return;
+    }
+    let extra = 0;
+    for (let n = length >>> 7; n > 0x7f; n >>>= 7) extra++;
+    extra++;
+    this.ensure(extra);
+    this.buf.copyWithin(start + extra, start, this.pos);
+    this.pos += extra;
+    let at = lengthAt;
+    while (length > 0x7f) {
+      this.buf[at++] = (length & 0x7f) | 0x80;
+      length >>>= 7;
+    }
+    this.buf[at] = length;
+  }
+
+  string(fieldTag: number, value: string): void {
+    const at = this.begin(fieldTag);
+    this.ensure(value.length * 3);
+    // Keys and most values are short ASCII: copied here, without a native call and a subarray per string.
+    const start = this.pos;
+    for (let i = 0; i < value.length; i++) {
+      const code = value.charCodeAt(i);
+      if (code >= 0x80) {
+        this.pos = start + utf8.encodeInto(value, this.buf.subarray(start)).written;
+        this.end(at);
+        return;
+      }
+      this.buf[this.pos++] = code;
+    }
+    this.end(at);
+  }
+
+  /** Hex ids as bytes (trace id 16, span id 8); ids are lowercase hex, validated where they were read. */
+  hex(fieldTag: number, value: string): void {
+    const n = value.length >>> 1;
+    this.varint(fieldTag);
+    this.varint(n);
+    this.ensure(n);
+    for (let i = 0; i < 2 * n; i += 2) {
+      this.buf[this.pos++] = (nibble(value.charCodeAt(i)) << 4) | nibble(value.charCodeAt(i + 1));
+    }
+  }
+
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.pos);
+  }
+}
