@@ -30,7 +30,7 @@ app.route("/healthz", health);
 app.route("/_conformance", conformance);
 
 app.notFound((c) =>
-  errorResponse(formatOf(c.req.path), new GatewayError(404, "not_found", `no route for ${c.req.method} ${c.req.path}`)),
+  errorResponse(formatOf(c.req.path), GatewayError.notFound(`no route for ${c.req.method} ${c.req.path}`)),
 );
 
 app.onError((err, c) => {

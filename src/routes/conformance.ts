@@ -12,10 +12,10 @@ interface Hop {
 }
 
 function hopsOf(value: unknown): Hop[] {
-  if (!Array.isArray(value)) throw new GatewayError(400, "invalid_request", "body: expected an array of {url, arguments}");
+  if (!Array.isArray(value)) throw GatewayError.invalidRequest("body: expected an array of {url, arguments}");
   return value.map((item: unknown, i) => {
     if (typeof item !== "object" || item === null || !("url" in item) || typeof item.url !== "string") {
-      throw new GatewayError(400, "invalid_request", `[${i}].url: expected a string`, `[${i}].url`);
+      throw GatewayError.invalidRequest(`[${i}].url: expected a string`, `[${i}].url`);
     }
     return { url: item.url, arguments: "arguments" in item ? item.arguments : [] };
   });
@@ -28,7 +28,7 @@ function hopsOf(value: unknown): Hop[] {
  */
 export const conformance = new Hono<AppEnv>().post("/tracecontext", async (c) => {
   if (c.env.CONFORMANCE_ROUTES !== "true") {
-    throw new GatewayError(404, "not_found", `no route for POST ${c.req.path}`);
+    throw GatewayError.notFound(`no route for POST ${c.req.path}`);
   }
   const text = await readBodyText(c.req.raw, c.get("config").maxBodyBytes);
   const hops = hopsOf(parseJson(text));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ChatCompletionRequest, ChatMessage } from "../../../src/formats/openai";
-import { anthropicRequestToOpenai, openaiRequestToAnthropic } from "../../../src/translate/request";
+import { openaiRequestToAnthropic } from "../../../src/translate/request-to-anthropic";
+import { anthropicRequestToOpenai } from "../../../src/translate/request-to-openai";
 import { fixtures, PNG, translationError } from "../../fixtures/translate";
 
 
