@@ -9,7 +9,7 @@ export default defineConfig({
     projects: [
       {
         plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
-        test: { name: "worker", include: ["test/worker/**/*.test.ts"], globalSetup: ["test/worker/collector.setup.ts"] },
+        test: { name: "worker", include: ["test/worker/**/*.test.ts"], globalSetup: ["test/worker/loopback/setup.ts"] },
       },
       {
         test: {

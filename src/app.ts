@@ -30,7 +30,7 @@ app.route("/v1/messages", messages);
 app.route("/v1/models", models);
 
 app.notFound((c) =>
-  errorResponse(formatOf(c.req.path), new GatewayError(404, "not_found", `no route for ${c.req.method} ${c.req.path}`)),
+  errorResponse(formatOf(c.req.path), GatewayError.notFound(`no route for ${c.req.method} ${c.req.path}`)),
 );
 
 app.onError((err, c) => {

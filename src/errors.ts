@@ -1,3 +1,6 @@
+import { FormatError } from "./formats/check";
+import { TranslationError, UpstreamStreamError } from "./translate/errors";
+
 /** The two client-facing API formats; each route answers errors in its own envelope. */
 export type ApiFormat = "openai" | "anthropic";
 
@@ -12,11 +15,18 @@ export type GatewayErrorType =
   | "upstream_unreachable"
   | "upstream_timeout"
   | "upstream_error"
+  | "client_closed_request"
   | "internal_error";
 
-/** An error with an HTTP status and a message the caller can act on. Never carries a secret. */
+/** Which provider limit ran out: the whole exchange (`timeout_ms`) or the wait for a stream's first chunk. */
+export type TimeoutSetting = "timeout_ms" | "first_chunk_timeout_ms";
+
+/**
+ * An error with an HTTP status and a message the caller can act on. Never carries a secret. Made only through the
+ * named constructors below, so each failure has one status, one type and one wording.
+ */
 export class GatewayError extends Error {
-  constructor(
+  private constructor(
     readonly status: number,
     readonly type: GatewayErrorType,
     message: string,
@@ -26,6 +36,67 @@ export class GatewayError extends Error {
   ) {
     super(message);
     this.name = "GatewayError";
+  }
+
+  /** 400: the client's body is wrong; `param` names the field when there is one. */
+  static invalidRequest(message: string, param?: string): GatewayError {
+    return new GatewayError(400, "invalid_request", message, param);
+  }
+
+  static unauthorized(message: string): GatewayError {
+    return new GatewayError(401, "unauthorized", message);
+  }
+
+  static notFound(message: string, param?: string): GatewayError {
+    return new GatewayError(404, "not_found", message, param);
+  }
+
+  /** 413 naming the limit and the config key that sets it. */
+  static payloadTooLarge(what: string, limit: number, setting: string): GatewayError {
+    return new GatewayError(413, "payload_too_large", `${what} exceeds the limit of ${limit} bytes (${setting})`);
+  }
+
+  static unsupportedMediaType(message: string): GatewayError {
+    return new GatewayError(415, "unsupported_media_type", message);
+  }
+
+  static rateLimited(retryAfterSeconds: number): GatewayError {
+    return new GatewayError(429, "rate_limited", `rate limit reached; retry in ${retryAfterSeconds} s`, undefined, retryAfterSeconds);
+  }
+
+  /** 499: the client went away before the gateway answered (nginx's status; nobody reads the body). */
+  static clientClosed(): GatewayError {
+    return new GatewayError(499, "client_closed_request", "client closed the request");
+  }
+
+  /** 503: tokens cannot be verified right now (the JWKS could not be fetched); not the client's fault. */
+  static tokenVerificationUnavailable(retryAfterSeconds: number): GatewayError {
+    return new GatewayError(503, "upstream_unreachable", "token verification is unavailable right now; retry shortly", undefined, retryAfterSeconds);
+  }
+
+  /** 500: the operator's configuration is unusable; the message says what to fix. */
+  static configError(message: string): GatewayError {
+    return new GatewayError(500, "config_error", message);
+  }
+
+  /** 500 without internals (no stack, no message of the thrown value). */
+  static internal(message = "internal error in the gateway"): GatewayError {
+    return new GatewayError(500, "internal_error", message);
+  }
+
+  /** 502: the provider answered, but not with something the gateway can hand on. */
+  static upstreamError(message: string): GatewayError {
+    return new GatewayError(502, "upstream_error", message);
+  }
+
+  /** 502: no answer at all (DNS, refused, reset before the response). */
+  static upstreamUnreachable(host: string, reason: string): GatewayError {
+    return new GatewayError(502, "upstream_unreachable", `provider ${host} could not be reached: ${reason}`);
+  }
+
+  /** 504, worded the same for every provider limit: the host, the milliseconds and the setting to raise. */
+  static upstreamTimeout(host: string, ms: number, setting: TimeoutSetting = "timeout_ms"): GatewayError {
+    return new GatewayError(504, "upstream_timeout", `provider ${host} timed out after ${ms} ms (${setting})`);
   }
 }
 
@@ -41,6 +112,7 @@ const OPENAI_TYPES: Record<GatewayErrorType, string> = {
   upstream_unreachable: "upstream_error",
   upstream_timeout: "upstream_error",
   upstream_error: "upstream_error",
+  client_closed_request: "client_closed_request",
   internal_error: "server_error",
 };
 
@@ -55,6 +127,7 @@ const ANTHROPIC_TYPES: Record<GatewayErrorType, string> = {
   upstream_unreachable: "api_error",
   upstream_timeout: "timeout_error",
   upstream_error: "api_error",
+  client_closed_request: "client_closed_request",
   internal_error: "api_error",
 };
 
@@ -74,8 +147,15 @@ export function errorResponse(format: ApiFormat, err: GatewayError): Response {
   return res;
 }
 
-/** Anything thrown that is not a GatewayError becomes a 500 without internals (no stack, no message). */
+/**
+ * The one mapping of a thrown value to the error the client gets, for answers and streams alike: a malformed
+ * provider answer or event, and an error the provider reported mid-stream, are 502s; a request that cannot be
+ * translated is a 400; anything else is a 500 without internals.
+ */
 export function asGatewayError(err: unknown): GatewayError {
   if (err instanceof GatewayError) return err;
-  return new GatewayError(500, "internal_error", "internal error in the gateway");
+  if (err instanceof FormatError) return GatewayError.upstreamError(err.message);
+  if (err instanceof UpstreamStreamError) return GatewayError.upstreamError(`provider stream error: ${err.message}`);
+  if (err instanceof TranslationError) return GatewayError.invalidRequest(err.message, err.param);
+  return GatewayError.internal();
 }

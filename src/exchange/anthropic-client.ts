@@ -1,13 +1,13 @@
 import { errorBody, GatewayError } from "../errors";
 import type { MessagesRequest } from "../formats/anthropic";
-import type { ChatCompletion, ChatCompletionChunk } from "../formats/openai";
+import { readAnthropicMessage, readMessageStreamEvent } from "../formats/anthropic-read";
+import { readChatCompletion, readChatCompletionChunk } from "../formats/openai-read";
 import type { ModelRoute } from "../providers/resolve";
 import type { StreamCodec } from "../streaming/pipe";
 import { encodeSse, type SseEvent } from "../streaming/sse";
-import { anthropicRequestToOpenai } from "../translate/request";
+import { anthropicRequestToOpenai } from "../translate/request-to-openai";
 import { openaiResponseToAnthropic } from "../translate/response";
 import { openaiStreamToAnthropic } from "../translate/stream-openai-to-anthropic";
-import { streamFailure } from "./stream-errors";
 import type { ClientCodec, ExchangePlan } from "./types";
 import { optionalType, requireInteger, requireMessages, requireString } from "./validate";
 
@@ -15,13 +15,19 @@ function encodeError(err: GatewayError): string {
   return encodeSse(JSON.stringify(errorBody("anthropic", err)), "error");
 }
 
-/** Anthropic client, Anthropic-interface provider: events pass through as they are. */
+/**
+ * Anthropic client, Anthropic-interface provider: the answer and events pass through as they are, read (checked)
+ * all the same, so a malformed one is a 502 or an error event, not a client SDK's crash.
+ */
 function passthrough(req: MessagesRequest, route: ModelRoute): ExchangePlan {
   return {
     upstreamBody: { ...req, model: route.upstreamModel },
-    response: (json) => json,
+    response: readAnthropicMessage,
     stream: (): StreamCodec => ({
-      event: (ev: SseEvent) => encodeSse(ev.data, ev.event ?? "message"),
+      event(ev: SseEvent, data: unknown) {
+        if (data !== undefined) readMessageStreamEvent(data);
+        return encodeSse(ev.data, ev.event ?? "message");
+      },
       end: () => "",
       error: encodeError,
     }),
@@ -34,7 +40,7 @@ function toOpenai(req: MessagesRequest, route: ModelRoute, clientModel: string):
   if (req.stream === true) upstreamBody.stream_options = { include_usage: true };
   return {
     upstreamBody,
-    response: (json) => openaiResponseToAnthropic(json as ChatCompletion, clientModel),
+    response: (json) => openaiResponseToAnthropic(readChatCompletion(json), clientModel),
     stream: (): StreamCodec => {
       const translator = openaiStreamToAnthropic({ clientModel });
       const encode = (events: readonly { type: string }[]) =>
@@ -42,11 +48,7 @@ function toOpenai(req: MessagesRequest, route: ModelRoute, clientModel: string):
       return {
         event(_ev: SseEvent, data: unknown) {
           if (data === undefined) return "";
-          try {
-            return encode(translator.push(data as ChatCompletionChunk));
-          } catch (err) {
-            throw streamFailure(err);
-          }
+          return encode(translator.push(readChatCompletionChunk(data)));
         },
         end: () => encode(translator.end()),
         error: encodeError,
@@ -63,7 +65,7 @@ export const anthropicClient: ClientCodec<MessagesRequest> = {
     requireMessages(body);
     optionalType(body, "stream", "boolean");
     if (body.system !== undefined && typeof body.system !== "string" && !Array.isArray(body.system)) {
-      throw new GatewayError(400, "invalid_request", "system: expected a string or an array of text blocks", "system");
+      throw GatewayError.invalidRequest("system: expected a string or an array of text blocks", "system");
     }
     return body as unknown as MessagesRequest;
   },

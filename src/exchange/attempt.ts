@@ -1,7 +1,8 @@
 import type { Attributes } from "@opentelemetry/api";
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
-import { GatewayError } from "../errors";
+import { asGatewayError, GatewayError, type ApiFormat } from "../errors";
+import { parseProviderJson } from "../formats/check";
 import { ADAPTERS } from "../providers/adapters";
 import { KNOWN_PROVIDERS } from "../providers/known";
 import type { ModelRoute } from "../providers/resolve";
@@ -11,7 +12,7 @@ import { pipeStream, type ChunkSource } from "../streaming/pipe";
 import { inputContentAttributes } from "../telemetry/genai/content";
 import { requestAttributes } from "../telemetry/genai/request";
 import { responseTap } from "../telemetry/genai/response";
-import { callUpstream, DEFAULT_UPSTREAM_TIMEOUT_MS, type Fetcher } from "./upstream";
+import { callUpstream, DEFAULT_UPSTREAM_TIMEOUT_MS, hostOf, type Fetcher, type UpstreamExchange } from "./upstream";
 import type { ClientCodec, ExchangePlan } from "./types";
 import { upstreamErrorResponse } from "./upstream-error";
 import { upstreamHeaders } from "./upstream-headers";
@@ -117,25 +118,48 @@ export async function attemptCall<Req>(
     throw err;
   }
   const upstream = exchange.response;
-  const headers = { "x-tracegate-model": route.resolvedModel };
-  const contentType = upstream.headers.get("content-type");
-  if (upstream.ok && streaming && contentType?.includes("text/event-stream") && upstream.body) {
-    let source: ChunkSource | undefined;
-    const wait = provider.firstChunkTimeoutMs;
-    if (wait !== undefined) {
-      // Nothing has reached the client yet: a provider silent past first_chunk_timeout_ms can still be retried.
-      source = await awaitFirstChunk(upstream.body, wait);
-      if (!source) {
-        const err = new GatewayError(504, "upstream_timeout", `provider sent no stream data within ${wait} ms`);
-        exchange.abort();
-        exchange.settle({ kind: "error", error: err });
-        if (retryOn.includes(504)) return retryableError(err);
-        throw err;
-      }
-    }
-    const body = pipeStream(exchange, plan.stream(), source);
-    return { kind: "answer", response: new Response(body, { headers: { ...SSE_HEADERS, ...headers } }) };
+  if (upstream.ok && streaming && upstream.body && upstream.headers.get("content-type")?.includes("text/event-stream")) {
+    return streamedAnswer(exchange, upstream.body, route, plan, url);
   }
+  return readAnswer(exchange, codec.format, route, plan);
+}
+
+/** A provider stream piped to the client; a provider silent past first_chunk_timeout_ms fails first (504). */
+async function streamedAnswer(
+  exchange: UpstreamExchange,
+  body: ReadableStream<Uint8Array>,
+  { provider, resolvedModel }: ModelRoute,
+  plan: ExchangePlan,
+  url: string,
+): Promise<AttemptResult> {
+  let source: ChunkSource | undefined;
+  const wait = provider.firstChunkTimeoutMs;
+  if (wait !== undefined) {
+    // Nothing has reached the client yet: a provider silent past first_chunk_timeout_ms can still be retried.
+    source = await awaitFirstChunk(body, wait);
+    if (!source) {
+      const err = GatewayError.upstreamTimeout(hostOf(url), wait, "first_chunk_timeout_ms");
+      exchange.abort();
+      exchange.settle({ kind: "error", error: err });
+      if (provider.retry.onStatus.includes(504)) return retryableError(err);
+      throw err;
+    }
+  }
+  const stream = pipeStream(exchange, plan.stream(), source);
+  return { kind: "answer", response: new Response(stream, { headers: { ...SSE_HEADERS, "x-tracegate-model": resolvedModel } }) };
+}
+
+/**
+ * A whole provider answer: its own error passed on (retryable per the policy), or its JSON read (checked) and
+ * translated before the call is settled, so a malformed answer ends the call as an error and the client gets a 502.
+ */
+async function readAnswer(
+  exchange: UpstreamExchange,
+  format: ApiFormat,
+  { provider, resolvedModel }: ModelRoute,
+  plan: ExchangePlan,
+): Promise<AttemptResult> {
+  const upstream = exchange.response;
   let text: string;
   try {
     text = await upstream.text();
@@ -144,27 +168,30 @@ export async function attemptCall<Req>(
     exchange.settle({ kind: "error", error: err });
     throw err;
   }
+  const headers = { "x-tracegate-model": resolvedModel };
   if (!upstream.ok) {
     exchange.settle({ kind: "complete" });
+    const contentType = upstream.headers.get("content-type");
     const answer = () => {
-      const res = upstreamErrorResponse(codec.format, provider.interface, upstream.status, text, contentType);
-      res.headers.set("x-tracegate-model", route.resolvedModel);
+      const res = upstreamErrorResponse(format, provider.interface, upstream.status, text, contentType);
+      res.headers.set("x-tracegate-model", resolvedModel);
       return res;
     };
-    if (!retryOn.includes(upstream.status)) return { kind: "answer", response: answer() };
+    if (!provider.retry.onStatus.includes(upstream.status)) return { kind: "answer", response: answer() };
     return { kind: "retryable", answer, retryAfterMs: retryAfterMs(upstream.headers.get("retry-after"), Date.now()) };
   }
   let json: unknown;
+  let answer: unknown;
   try {
-    json = JSON.parse(text);
-  } catch {
-    const err = new GatewayError(502, "upstream_error", "provider returned a response that is not JSON");
-    exchange.settle({ kind: "error", error: err });
-    throw err;
+    json = parseProviderJson(text, "answer");
+    answer = plan.response(json);
+  } catch (err) {
+    const error = asGatewayError(err);
+    exchange.settle({ kind: "error", error });
+    throw error;
   }
   exchange.settle({ kind: "complete", json });
-  const answer = plan.response(json);
-  // A pass-through answer (same API both sides) is the provider's own text, parsed above only to check it is JSON
+  // A pass-through answer (same API both sides) is the provider's own text, parsed above only to read (check) it
   // and to feed the span: not serialized again.
   if (answer === json) return { kind: "answer", response: new Response(text, { headers: { ...JSON_HEADERS, ...headers } }) };
   return { kind: "answer", response: Response.json(answer, { headers }) };

@@ -2,10 +2,10 @@ import type { Context } from "hono";
 import { parseJsonObject, readBodyText } from "./request-body";
 import type { RetryPolicy } from "../config/types";
 import type { AppEnv } from "../env";
-import { GatewayError } from "../errors";
+import { asGatewayError, GatewayError } from "../errors";
 import { listModels, resolveRoutes, type ModelRoute } from "../providers/resolve";
 import { enforceRateLimits } from "../ratelimit/enforce";
-import { TranslationError } from "../translate/request";
+import { TranslationError } from "../translate/errors";
 import { attemptCall, type RetryableFailure } from "./attempt";
 import type { ClientCodec, ExchangePlan } from "./types";
 
@@ -13,11 +13,10 @@ function planFor<Req>(codec: ClientCodec<Req>, req: Req, route: ModelRoute, clie
   try {
     return codec.plan(req, route, clientModel);
   } catch (err) {
-    if (err instanceof TranslationError) throw new GatewayError(400, "invalid_request", err.message, err.param);
-    if (err instanceof GatewayError) throw err;
+    if (err instanceof TranslationError || err instanceof GatewayError) throw asGatewayError(err);
     // Planning is a pure function of the client's body: anything else it trips on is an ill-typed field.
     const target = route.provider.interface === "anthropic" ? "the Anthropic" : "the OpenAI";
-    throw new GatewayError(400, "invalid_request", `request could not be translated to ${target} API: a field has the wrong type`);
+    throw GatewayError.invalidRequest(`request could not be translated to ${target} API: a field has the wrong type`);
   }
 }
 
@@ -49,7 +48,7 @@ export async function handleModelCall<Req>(c: Context<AppEnv>, codec: ClientCode
   const routes = resolveRoutes(config, clientModel);
   if (routes.length === 0) {
     const available = listModels(config).map((m) => m.id).join(", ");
-    throw new GatewayError(404, "not_found", `model "${clientModel}" is not configured; available: ${available}`, "model");
+    throw GatewayError.notFound(`model "${clientModel}" is not configured; available: ${available}`, "model");
   }
   const onTokens = await enforceRateLimits(c, clientModel);
   const streaming = body.stream === true;
@@ -63,13 +62,13 @@ export async function handleModelCall<Req>(c: Context<AppEnv>, codec: ClientCode
         // Read only once a retry or fallback is due: touching the client's signal costs on every request.
         const signal = c.req.raw.signal;
         if (retry > 0) await sleep(delayBefore(retry, policy, failure?.retryAfterMs), signal);
-        if (signal.aborted) throw new GatewayError(499, "upstream_error", "client closed the request");
+        if (signal.aborted) throw GatewayError.clientClosed();
       }
       const result = await attemptCall(c, codec, { route, plan, streaming, attempt: ++attempt, onTokens });
       if (result.kind === "answer") return result.response;
       failure = result;
     }
   }
-  if (!failure) throw new GatewayError(500, "internal_error", "no provider attempt was made");
+  if (!failure) throw GatewayError.internal("no provider attempt was made");
   return failure.answer();
 }

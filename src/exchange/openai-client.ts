@@ -1,13 +1,13 @@
-import { errorBody, GatewayError } from "../errors";
-import type { AnthropicMessage, MessageStreamEvent } from "../formats/anthropic";
+import { errorBody, type GatewayError } from "../errors";
+import { readAnthropicMessage, readMessageStreamEvent } from "../formats/anthropic-read";
 import type { ChatCompletionRequest } from "../formats/openai";
+import { isStreamErrorChunk, readChatCompletion, readChatCompletionChunk } from "../formats/openai-read";
 import type { ModelRoute } from "../providers/resolve";
 import type { StreamCodec } from "../streaming/pipe";
 import { encodeSse, type SseEvent } from "../streaming/sse";
-import { openaiRequestToAnthropic } from "../translate/request";
+import { openaiRequestToAnthropic } from "../translate/request-to-anthropic";
 import { anthropicResponseToOpenai } from "../translate/response";
 import { anthropicStreamToOpenai } from "../translate/stream-anthropic-to-openai";
-import { streamFailure } from "./stream-errors";
 import type { ClientCodec, ExchangePlan } from "./types";
 import { optionalType, requireMessages, requireString } from "./validate";
 
@@ -17,7 +17,11 @@ function encodeError(err: GatewayError): string {
   return encodeSse(JSON.stringify(errorBody("openai", err)));
 }
 
-/** OpenAI client, OpenAI-interface provider: the body passes through, only `model` and usage reporting change. */
+/**
+ * OpenAI client, OpenAI-interface provider: the body passes through, only `model` and usage reporting change.
+ * Answers and chunks are read (checked) all the same, so a malformed one is a 502 or an error event, not a client
+ * SDK's crash.
+ */
 function passthrough(req: ChatCompletionRequest, route: ModelRoute): ExchangePlan {
   const clientWantsUsage = req.stream_options?.include_usage === true;
   const upstreamBody: Record<string, unknown> = { ...req, model: route.upstreamModel };
@@ -25,16 +29,14 @@ function passthrough(req: ChatCompletionRequest, route: ModelRoute): ExchangePla
   if (req.stream === true) upstreamBody.stream_options = { ...req.stream_options, include_usage: true };
   return {
     upstreamBody,
-    response: (json) => json,
+    response: readChatCompletion,
     stream: (): StreamCodec => ({
-      event(ev: SseEvent, chunk: unknown) {
-        if (chunk === undefined) return "";
-        if (clientWantsUsage) return encodeSse(ev.data);
-        if (typeof chunk !== "object" || chunk === null || !("usage" in chunk) || chunk.usage == null) {
-          return encodeSse(ev.data);
-        }
+      event(ev: SseEvent, data: unknown) {
+        if (data === undefined) return "";
+        const chunk = readChatCompletionChunk(data);
+        if (clientWantsUsage || isStreamErrorChunk(chunk) || chunk.usage == null) return encodeSse(ev.data);
         const { usage: _usage, ...rest } = chunk;
-        if ("choices" in rest && Array.isArray(rest.choices) && rest.choices.length === 0) return "";
+        if (rest.choices.length === 0) return "";
         return encodeSse(JSON.stringify(rest));
       },
       end: () => DONE,
@@ -47,7 +49,7 @@ function passthrough(req: ChatCompletionRequest, route: ModelRoute): ExchangePla
 function toAnthropic(req: ChatCompletionRequest, route: ModelRoute, clientModel: string): ExchangePlan {
   return {
     upstreamBody: { ...openaiRequestToAnthropic(req, route.upstreamModel) },
-    response: (json) => anthropicResponseToOpenai(json as AnthropicMessage, clientModel, Math.floor(Date.now() / 1000)),
+    response: (json) => anthropicResponseToOpenai(readAnthropicMessage(json), clientModel, Math.floor(Date.now() / 1000)),
     stream: (): StreamCodec => {
       const translator = anthropicStreamToOpenai({
         clientModel,
@@ -58,11 +60,7 @@ function toAnthropic(req: ChatCompletionRequest, route: ModelRoute, clientModel:
       return {
         event(_ev: SseEvent, data: unknown) {
           if (data === undefined) return "";
-          try {
-            return encode(translator.push(data as MessageStreamEvent));
-          } catch (err) {
-            throw streamFailure(err);
-          }
+          return encode(translator.push(readMessageStreamEvent(data)));
         },
         end: () => encode(translator.end()) + DONE,
         error: encodeError,

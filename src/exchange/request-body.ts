@@ -9,7 +9,7 @@ const JSON_MEDIA_TYPE = /^(application\/(?:[\w.+-]+\+)?json|text\/plain)\s*(?:;|
 function checkContentType(req: Request): void {
   const type = req.headers.get("content-type");
   if (type !== null && type.trim() !== "" && !JSON_MEDIA_TYPE.test(type.trim())) {
-    throw new GatewayError(415, "unsupported_media_type", `content-type must be application/json, got "${type.slice(0, 100)}"`);
+    throw GatewayError.unsupportedMediaType(`content-type must be application/json, got "${type.slice(0, 100)}"`);
   }
 }
 
@@ -61,7 +61,7 @@ function decodeUtf8(bytes: Uint8Array): string {
   try {
     return utf8.decode(bytes);
   } catch {
-    throw new GatewayError(400, "invalid_request", "request body is not valid UTF-8");
+    throw GatewayError.invalidRequest("request body is not valid UTF-8");
   }
 }
 
@@ -71,11 +71,11 @@ export function parseJson(text: string): unknown {
   try {
     value = JSON.parse(text);
   } catch {
-    throw new GatewayError(400, "invalid_request", "request body is not valid JSON");
+    throw GatewayError.invalidRequest("request body is not valid JSON");
   }
   // Nesting deeper than the limit takes at least two characters a level, so short bodies skip the walk.
   if (text.length > 2 * MAX_JSON_DEPTH && depthOf(value) > MAX_JSON_DEPTH) {
-    throw new GatewayError(400, "invalid_request", `request body nests deeper than ${MAX_JSON_DEPTH} levels`);
+    throw GatewayError.invalidRequest(`request body nests deeper than ${MAX_JSON_DEPTH} levels`);
   }
   return value;
 }
@@ -100,11 +100,11 @@ function depthOf(root: unknown): number {
 export function parseJsonObject(text: string): Record<string, unknown> {
   const value = parseJson(text);
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new GatewayError(400, "invalid_request", "request body must be a JSON object");
+    throw GatewayError.invalidRequest("request body must be a JSON object");
   }
   return value as Record<string, unknown>;
 }
 
 function tooLarge(limit: number): GatewayError {
-  return new GatewayError(413, "payload_too_large", `request body exceeds the limit of ${limit} bytes (limits.max_body_bytes)`);
+  return GatewayError.payloadTooLarge("request body", limit, "limits.max_body_bytes");
 }

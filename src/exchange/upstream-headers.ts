@@ -33,7 +33,7 @@ function providerHeaders(provider: ProviderConfig, env: Env): ProviderHeaders {
   if (!provider.passthroughAuth) {
     const secret = resolveSecret(provider.accessKey, env, `model_providers[name=${provider.name}].access_key`);
     // Not cached: the binding may be set by the next deploy, and the error must name it on every request.
-    if (!secret.ok) throw new GatewayError(500, "config_error", secret.error);
+    if (!secret.ok) throw GatewayError.configError(secret.error);
     if (secret.value !== undefined) Object.assign(last, adapter.authHeaders(secret.value));
   }
   const headers = { first: { ...lowerCased(adapter.fixedHeaders), "content-type": "application/json" }, last };

@@ -46,7 +46,8 @@ export interface UpstreamExchange {
   bodyError(): GatewayError;
 }
 
-function hostOf(url: string): string {
+/** The provider's host for error messages (never the path or query, which may carry more than a name). */
+export function hostOf(url: string): string {
   try {
     return new URL(url).host;
   } catch {
@@ -98,16 +99,10 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamExchan
   try {
     response = await req.send(req.url, { method: "POST", headers: req.headers, body: req.body, signal: controller.signal });
   } catch (err) {
-    const host = hostOf(req.url);
     let error: GatewayError;
-    if (timedOut) {
-      error = new GatewayError(504, "upstream_timeout", `provider ${host} did not answer within ${req.timeoutMs} ms`);
-    } else if (req.clientSignal?.aborted) {
-      error = new GatewayError(499, "upstream_error", "client closed the request");
-    } else {
-      const reason = err instanceof Error ? err.message : String(err);
-      error = new GatewayError(502, "upstream_unreachable", `provider ${host} could not be reached: ${reason}`);
-    }
+    if (timedOut) error = GatewayError.upstreamTimeout(hostOf(req.url), req.timeoutMs);
+    else if (req.clientSignal?.aborted) error = GatewayError.clientClosed();
+    else error = GatewayError.upstreamUnreachable(hostOf(req.url), err instanceof Error ? err.message : String(err));
     finish({ kind: "error", error });
     throw error;
   }
@@ -121,7 +116,7 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamExchan
     abort: () => controller.abort(),
     bodyError: () =>
       timedOut
-        ? new GatewayError(504, "upstream_timeout", `provider ${hostOf(req.url)} timed out after ${req.timeoutMs} ms`)
-        : new GatewayError(502, "upstream_error", "provider response was interrupted"),
+        ? GatewayError.upstreamTimeout(hostOf(req.url), req.timeoutMs)
+        : GatewayError.upstreamError(`provider ${hostOf(req.url)} broke off its answer`),
   };
 }

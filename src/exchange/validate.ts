@@ -3,7 +3,7 @@ import { GatewayError } from "../errors";
 // Minimal shape checks: the provider validates the rest. Unknown fields pass through unchanged.
 
 function invalid(param: string, message: string): GatewayError {
-  return new GatewayError(400, "invalid_request", `${param}: ${message}`, param);
+  return GatewayError.invalidRequest(`${param}: ${message}`, param);
 }
 
 export function requireString(body: Record<string, unknown>, key: string): string {

@@ -2,10 +2,12 @@
  * Anthropic Messages wire format, hand-written from the public API reference.
  * Precise where tracegate reads or writes a field, tolerant elsewhere: most objects carry an index signature so
  * fields this file does not name (cache_control, citations, new API features) type-check and pass through.
+ * These are the requests tracegate reads from clients and the answers it writes; what it reads from providers is
+ * typed by the readers in anthropic-read.ts (the `Received*` types).
  */
 
 /** Fields not named here survive a passthrough. */
-interface Extra {
+export interface Extra {
   [key: string]: unknown;
 }
 
@@ -243,11 +245,3 @@ export type MessageStreamEvent =
   | MessageStopEvent
   | PingEvent
   | ErrorEvent;
-
-// ---- errors ----
-
-export interface AnthropicErrorBody {
-  type: "error";
-  error: { type: string; message: string };
-  request_id?: string;
-}

@@ -2,10 +2,12 @@
  * OpenAI Chat Completions wire format, hand-written from the public API reference.
  * Precise where tracegate reads or writes a field, tolerant elsewhere: most objects carry an index signature so
  * fields this file does not name (new API features, provider extensions) type-check and pass through unchanged.
+ * These are the requests tracegate reads from clients and the answers it writes; what it reads from providers is
+ * typed by the readers in openai-read.ts (the `Received*` types).
  */
 
 /** Fields not named here survive a passthrough. */
-interface Extra {
+export interface Extra {
   [key: string]: unknown;
 }
 
@@ -211,15 +213,4 @@ export interface ChatCompletionChunk extends Extra {
   usage?: OpenAIUsage | null;
   system_fingerprint?: string | null;
   service_tier?: string | null;
-}
-
-// ---- errors ----
-
-export interface OpenAIErrorBody {
-  error: {
-    message: string;
-    type: string;
-    param: string | null;
-    code: string | number | null;
-  };
 }

@@ -16,11 +16,11 @@ const looksLikeJwt = (token: string) => /^[\w-]+\.[\w-]+\.[\w-]*$/.test(token);
  */
 export const authMiddleware = createMiddleware<AppEnv>(async (c, next) => {
   const auth = c.get("config").auth;
-  if (!auth) throw new GatewayError(500, "config_error", NO_AUTH);
+  if (!auth) throw GatewayError.configError(NO_AUTH);
   if (auth.kind === "none") return next();
   const credential = presentedCredential(c.req.raw.headers);
   if (!credential) {
-    throw new GatewayError(401, "unauthorized", "missing API key: send Authorization: Bearer <key> or x-api-key");
+    throw GatewayError.unauthorized("missing API key: send Authorization: Bearer <key> or x-api-key");
   }
   const token = credential.value;
   let name: string | undefined;
@@ -30,14 +30,14 @@ export const authMiddleware = createMiddleware<AppEnv>(async (c, next) => {
       name = typeof payload.sub === "string" && payload.sub !== "" ? payload.sub : "jwt";
     } catch (err) {
       if (err instanceof JwksUnavailableError) {
-        throw new GatewayError(503, "upstream_unreachable", "token verification is unavailable right now; retry shortly", undefined, 30);
+        throw GatewayError.tokenVerificationUnavailable(30);
       }
-      throw new GatewayError(401, "unauthorized", "invalid or expired token");
+      throw GatewayError.unauthorized("invalid or expired token");
     }
   } else {
     name = await matchKey(token, auth.keys, c.env);
   }
-  if (name === undefined) throw new GatewayError(401, "unauthorized", "invalid API key");
+  if (name === undefined) throw GatewayError.unauthorized("invalid API key");
   c.set("clientName", name);
   c.set("authHeader", credential.header);
   await next();

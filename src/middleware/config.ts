@@ -12,7 +12,7 @@ export function gatewayConfig(env: Bindings): ConfigResult {
 /** Puts the validated config on the context; a bad config answers 500 `config_error` naming each bad key. */
 export const configMiddleware = createMiddleware<AppEnv>(async (c, next) => {
   const result = gatewayConfig(c.env);
-  if (!result.ok) throw new GatewayError(500, "config_error", `invalid gateway config: ${result.errors.join("; ")}`);
+  if (!result.ok) throw GatewayError.configError(`invalid gateway config: ${result.errors.join("; ")}`);
   c.set("config", result.config);
   await next();
 });

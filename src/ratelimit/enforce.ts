@@ -15,7 +15,7 @@ export async function enforceRateLimits(c: Context<AppEnv>, clientModel: string)
   if (!rules || rules.length === 0) return undefined;
   const namespace = c.env.RATE_LIMITER;
   if (!namespace) {
-    throw new GatewayError(500, "config_error", "ratelimits need the RATE_LIMITER Durable Object binding (see wrangler.toml)");
+    throw GatewayError.configError("ratelimits need the RATE_LIMITER Durable Object binding (see wrangler.toml)");
   }
   const buckets = [];
   for (const rule of rules) {
@@ -40,7 +40,7 @@ export async function enforceRateLimits(c: Context<AppEnv>, clientModel: string)
   const denied = results.filter((r) => !r.allowed);
   if (denied.length > 0) {
     const wait = Math.max(...denied.map((r) => r.retryAfterSeconds));
-    throw new GatewayError(429, "rate_limited", `rate limit reached; retry in ${wait} s`, undefined, wait);
+    throw GatewayError.rateLimited(wait);
   }
   const tokenBuckets = buckets.filter(({ rule }) => rule.tokens !== undefined);
   if (tokenBuckets.length === 0) return undefined;

@@ -1,5 +1,6 @@
-import { asGatewayError, GatewayError } from "../errors";
+import { asGatewayError, type GatewayError } from "../errors";
 import type { UpstreamExchange } from "../exchange/upstream";
+import { parseProviderJson } from "../formats/check";
 import { SseParser, type SseEvent } from "./sse";
 
 /** The data of OpenAI's end-of-stream sentinel event. */
@@ -7,7 +8,8 @@ export const DONE_SENTINEL = "[DONE]";
 
 /**
  * Turns upstream SSE events into the client's SSE text. Each method returns encoded text ("" for nothing).
- * `data` is the event's JSON, parsed once by the pipe (undefined for `[DONE]`).
+ * `data` is the event's JSON, parsed once by the pipe (undefined for `[DONE]`); `event` reads (checks) it before
+ * use, and anything it throws ends the stream with the error event asGatewayError makes of it.
  */
 export interface StreamCodec {
   event(ev: SseEvent, data: unknown): string;
@@ -36,15 +38,18 @@ export function pipeStream(
   const parser = new SseParser();
   const encoder = new TextEncoder();
   let first = true;
-  // Each event's JSON is parsed once, here, for both the stream tap (usage, finish reasons) and the codec.
+  // Each event's JSON is parsed once, here, for both the codec and the stream tap (usage, finish reasons); the tap
+  // sees it once the codec has read (checked) it.
   const handle = (ev: SseEvent): string => {
-    const data: unknown = ev.data === DONE_SENTINEL ? undefined : JSON.parse(ev.data);
+    const data = ev.data === DONE_SENTINEL ? undefined : parseProviderJson(ev.data, "stream event");
+    const out = codec.event(ev, data);
     if (data !== undefined) exchange.observe(data);
-    return codec.event(ev, data);
+    return out;
   };
 
-  const failWith = (controller: ReadableStreamDefaultController<Uint8Array>, err: GatewayError) => {
-    controller.enqueue(encoder.encode(codec.error(err)));
+  /** Ends the stream with an error event, after `before`: what the events ahead of the failing one became. */
+  const failWith = (controller: ReadableStreamDefaultController<Uint8Array>, err: GatewayError, before = "") => {
+    controller.enqueue(encoder.encode(before + codec.error(err)));
     controller.close();
     exchange.settle({ kind: "error", error: err });
   };
@@ -67,9 +72,9 @@ export function pipeStream(
           failWith(controller, exchange.bodyError());
           return;
         }
+        let out = "";
         try {
           if (chunk.done) {
-            let out = "";
             for (const ev of parser.end()) out += handle(ev);
             out += codec.end();
             if (out) controller.enqueue(encoder.encode(out));
@@ -81,7 +86,6 @@ export function pipeStream(
             first = false;
             exchange.onFirstChunk();
           }
-          let out = "";
           for (const ev of parser.push(chunk.value)) out += handle(ev);
           if (out) {
             controller.enqueue(encoder.encode(out));
@@ -89,7 +93,7 @@ export function pipeStream(
           }
         } catch (err) {
           exchange.abort();
-          failWith(controller, asStreamError(err));
+          failWith(controller, asGatewayError(err), out);
           return;
         }
       }
@@ -100,12 +104,6 @@ export function pipeStream(
       exchange.settle({ kind: "cancelled" });
     },
   });
-}
-
-function asStreamError(err: unknown): GatewayError {
-  if (err instanceof GatewayError) return err;
-  if (err instanceof SyntaxError) return new GatewayError(502, "upstream_error", "provider sent a malformed stream event");
-  return asGatewayError(err);
 }
 
 export type { SseEvent };

@@ -76,7 +76,7 @@ export class SseParser {
     this.buffer = "";
     this.data = [];
     this.dataChars = 0;
-    return new GatewayError(502, "upstream_error", `provider sent a stream event over ${this.maxEventChars} characters`);
+    return GatewayError.upstreamError(`provider sent a stream event over ${this.maxEventChars} characters`);
   }
 
   private line(line: string): SseEvent | undefined {

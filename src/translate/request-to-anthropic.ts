@@ -17,7 +17,8 @@ import type {
   UserMessage,
 } from "../formats/openai";
 import { TranslationError } from "./errors";
-import { isImageMediaType, isRecord, parseDataUrl, parseToolArguments } from "./shared";
+import { isRecord } from "../formats/check";
+import { isImageMediaType, parseDataUrl, parseToolArguments } from "./shared";
 
 /** Anthropic requires max_tokens; OpenAI clients often leave it to the provider. */
 export const DEFAULT_MAX_TOKENS = 4096;

@@ -1,5 +1,7 @@
 import type { AnthropicMessage, ContentBlock } from "../formats/anthropic";
+import type { ReceivedMessage } from "../formats/anthropic-read";
 import type { ChatCompletion, ResponseMessage, ToolCall } from "../formats/openai";
+import type { ReceivedCompletion } from "../formats/openai-read";
 import {
   anthropicUsageFromOpenai,
   finishReasonFromStop,
@@ -14,7 +16,7 @@ import {
  * (the field OpenAI-compatible servers use for it); its signature and redacted thinking are dropped.
  * `created` is the Unix time in seconds to report, passed in to keep this function pure.
  */
-export function anthropicResponseToOpenai(msg: AnthropicMessage, clientModel: string, created = 0): ChatCompletion {
+export function anthropicResponseToOpenai(msg: ReceivedMessage, clientModel: string, created = 0): ChatCompletion {
   let text = "";
   let reasoning = "";
   const calls: ToolCall[] = [];
@@ -22,7 +24,7 @@ export function anthropicResponseToOpenai(msg: AnthropicMessage, clientModel: st
     if (block.type === "text") text += block.text;
     else if (block.type === "thinking") reasoning += block.thinking;
     else if (block.type === "tool_use") {
-      const args = JSON.stringify(block.input ?? {});
+      const args = JSON.stringify(block.input);
       calls.push({ id: block.id, type: "function", function: { name: block.name, arguments: args } });
     }
     // Server-tool blocks (web search results, …) have no OpenAI form and are skipped.
@@ -46,15 +48,18 @@ export function anthropicResponseToOpenai(msg: AnthropicMessage, clientModel: st
  * tool-call arguments that are not a JSON object become `{}` (see parseToolArguments).
  * `reasoning_content` (DeepSeek and others) is dropped: Anthropic thinking blocks need a signature.
  */
-export function openaiResponseToAnthropic(res: ChatCompletion, clientModel: string): AnthropicMessage {
+export function openaiResponseToAnthropic(res: ReceivedCompletion, clientModel: string): AnthropicMessage {
   const choice = res.choices[0];
   const message = choice?.message;
   const content: ContentBlock[] = [];
   const refusal = typeof message?.refusal === "string" && message.refusal !== "";
   if (typeof message?.content === "string" && message.content) content.push({ type: "text", text: message.content });
   else if (refusal && message?.refusal) content.push({ type: "text", text: message.refusal });
-  const calls = (message?.tool_calls ?? []).filter((call) => call.type === "function");
-  for (const call of calls) {
+  let calls = 0;
+  for (const call of message?.tool_calls ?? []) {
+    // Only function calls have an Anthropic form; the reader checked `function` for them.
+    if (call.type !== "function" || !call.function) continue;
+    calls++;
     const input = parseToolArguments(call.function.arguments);
     content.push({ type: "tool_use", id: call.id, name: call.function.name, input });
   }
@@ -64,7 +69,7 @@ export function openaiResponseToAnthropic(res: ChatCompletion, clientModel: stri
     role: "assistant",
     model: clientModel,
     content,
-    stop_reason: stopReasonFor(choice?.finish_reason, calls.length > 0, refusal),
+    stop_reason: stopReasonFor(choice?.finish_reason, calls > 0, refusal),
     stop_sequence: null,
     usage: anthropicUsageFromOpenai(res.usage),
   };

@@ -1,12 +1,10 @@
 import type { AnthropicUsage, ImageMediaType, MessageDeltaUsage, StopReason } from "../formats/anthropic";
+import { isRecord } from "../formats/check";
 import type { FinishReason, OpenAIUsage } from "../formats/openai";
+import type { ReceivedUsage } from "../formats/openai-read";
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** Anthropic stop_reason -> OpenAI finish_reason. */
-export function finishReasonFromStop(stop: StopReason | null | undefined): FinishReason | null {
+/** Anthropic stop_reason (as received: possibly newer than this file) -> OpenAI finish_reason. */
+export function finishReasonFromStop(stop: string | null | undefined): FinishReason | null {
   switch (stop) {
     case "end_turn":
     case "stop_sequence":
@@ -25,8 +23,8 @@ export function finishReasonFromStop(stop: StopReason | null | undefined): Finis
   }
 }
 
-/** OpenAI finish_reason -> Anthropic stop_reason. OpenAI does not say which stop sequence matched. */
-export function stopReasonFromFinish(finish: FinishReason | null | undefined): StopReason | null {
+/** OpenAI finish_reason (as received) -> Anthropic stop_reason. OpenAI does not say which stop sequence matched. */
+export function stopReasonFromFinish(finish: string | null | undefined): StopReason | null {
   switch (finish) {
     case "stop":
       return "end_turn";
@@ -47,7 +45,7 @@ export function stopReasonFromFinish(finish: FinishReason | null | undefined): S
  * calls; Anthropic clients run their tool loop on `tool_use`, so tool calls win over a plain stop.
  */
 export function stopReasonFor(
-  finish: FinishReason | null | undefined,
+  finish: string | null | undefined,
   hasToolCalls: boolean,
   refused: boolean,
 ): StopReason {
@@ -56,10 +54,11 @@ export function stopReasonFor(
   return stop === "end_turn" && hasToolCalls ? "tool_use" : stop;
 }
 
-type AnthropicCounts = Pick<
-  AnthropicUsage,
-  "cache_creation_input_tokens" | "cache_read_input_tokens" | "output_tokens_details"
-> & { input_tokens?: number | null; output_tokens: number };
+type AnthropicCounts = Pick<AnthropicUsage, "cache_creation_input_tokens" | "cache_read_input_tokens"> & {
+  input_tokens?: number | null;
+  output_tokens: number;
+  output_tokens_details?: { thinking_tokens?: number | null } | null;
+};
 
 /** Anthropic counts input in three disjoint parts; OpenAI's prompt_tokens is their sum. */
 export function openaiUsageFromAnthropic(usage: AnthropicCounts): OpenAIUsage {
@@ -72,12 +71,12 @@ export function openaiUsageFromAnthropic(usage: AnthropicCounts): OpenAIUsage {
     completion_tokens: usage.output_tokens,
     total_tokens: prompt + usage.output_tokens,
     prompt_tokens_details: { cached_tokens: read, ...(write > 0 ? { cache_write_tokens: write } : {}) },
-    ...(thinking !== undefined ? { completion_tokens_details: { reasoning_tokens: thinking } } : {}),
+    ...(thinking != null ? { completion_tokens_details: { reasoning_tokens: thinking } } : {}),
   };
 }
 
 /** The inverse of openaiUsageFromAnthropic: cached (and cache-write) tokens come out of prompt_tokens. */
-export function anthropicUsageFromOpenai(usage: OpenAIUsage | null | undefined): AnthropicUsage & MessageDeltaUsage {
+export function anthropicUsageFromOpenai(usage: ReceivedUsage | null | undefined): AnthropicUsage & MessageDeltaUsage {
   const read = usage?.prompt_tokens_details?.cached_tokens ?? 0;
   const write = usage?.prompt_tokens_details?.cache_write_tokens ?? 0;
   const reasoning = usage?.completion_tokens_details?.reasoning_tokens;
@@ -86,7 +85,7 @@ export function anthropicUsageFromOpenai(usage: OpenAIUsage | null | undefined):
     cache_creation_input_tokens: write,
     cache_read_input_tokens: read,
     output_tokens: usage?.completion_tokens ?? 0,
-    ...(reasoning !== undefined ? { output_tokens_details: { thinking_tokens: reasoning } } : {}),
+    ...(reasoning != null ? { output_tokens_details: { thinking_tokens: reasoning } } : {}),
   };
 }
 

@@ -1,9 +1,20 @@
-import type { MessageDeltaUsage, MessageStreamEvent } from "../formats/anthropic";
+import type { MessageDeltaUsage } from "../formats/anthropic";
+import type { ReceivedDeltaUsage, ReceivedStreamEvent } from "../formats/anthropic-read";
 import type { ChatCompletionChunk, ChunkDelta, FinishReason } from "../formats/openai";
+import { FormatError } from "../formats/check";
 import { UpstreamStreamError } from "./errors";
 import { finishReasonFromStop, openaiUsageFromAnthropic } from "./shared";
 
 export { UpstreamStreamError };
+
+/** Events that belong to a message: they cannot come before its message_start. */
+const NEEDS_MESSAGE: ReadonlySet<string> = new Set([
+  "content_block_start",
+  "content_block_delta",
+  "content_block_stop",
+  "message_delta",
+  "message_stop",
+]);
 
 /** A stateful stream translator: each call returns the events to emit now (possibly none). */
 export interface StreamTranslator<In, Out> {
@@ -27,13 +38,15 @@ export interface AnthropicToOpenaiOptions {
  * - text_delta: `content`; tool_use blocks: `tool_calls` (index counts tool calls only, not Anthropic blocks);
  *   input_json_delta: argument fragments; thinking_delta: `reasoning_content` (signatures are dropped).
  * - message_delta: a chunk with finish_reason; message_stop: the usage chunk (`choices: []`) when asked for.
- * - ping and unknown events are ignored; an `error` event throws UpstreamStreamError.
+ * - ping and unknown events are ignored; an `error` event throws UpstreamStreamError; content or a message_delta
+ *   before message_start is a malformed stream (FormatError): the chunks would have no id.
  * The chunk id is the upstream message id.
  */
 export function anthropicStreamToOpenai(
   opts: AnthropicToOpenaiOptions,
-): StreamTranslator<MessageStreamEvent, ChatCompletionChunk> {
+): StreamTranslator<ReceivedStreamEvent, ChatCompletionChunk> {
   let id = "";
+  let started = false;
   let usage: MessageDeltaUsage = { input_tokens: 0, output_tokens: 0 };
   /** Anthropic content block index -> OpenAI tool_calls index. */
   const toolIndex = new Map<number, number>();
@@ -65,20 +78,25 @@ export function anthropicStreamToOpenai(
   };
 
   /** message_delta counters are cumulative totals: overwrite the ones present, keep the others. */
-  const mergeUsage = (next: Partial<MessageDeltaUsage>): void => {
+  const mergeUsage = (next: ReceivedDeltaUsage): void => {
     const merged: MessageDeltaUsage = { ...usage };
     if (typeof next.output_tokens === "number") merged.output_tokens = next.output_tokens;
     if (next.input_tokens != null) merged.input_tokens = next.input_tokens;
     if (next.cache_read_input_tokens != null) merged.cache_read_input_tokens = next.cache_read_input_tokens;
     if (next.cache_creation_input_tokens != null) merged.cache_creation_input_tokens = next.cache_creation_input_tokens;
-    if (next.output_tokens_details != null) merged.output_tokens_details = next.output_tokens_details;
+    const thinking = next.output_tokens_details?.thinking_tokens;
+    if (thinking != null) merged.output_tokens_details = { thinking_tokens: thinking };
     usage = merged;
   };
 
   return {
     push(event) {
+      if (!started && NEEDS_MESSAGE.has(event.type)) {
+        throw new FormatError("stream event", `${event.type}: before message_start`);
+      }
       switch (event.type) {
         case "message_start":
+          started = true;
           id = event.message.id;
           mergeUsage(event.message.usage);
           return [chunk({ role: "assistant", content: "" })];

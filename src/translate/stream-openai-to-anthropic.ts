@@ -1,7 +1,13 @@
 import type { MessageDeltaUsage, MessageStreamEvent } from "../formats/anthropic";
-import type { ChatCompletionChunk, FinishReason, OpenAIUsage, ToolCallDelta } from "../formats/openai";
+import {
+  isStreamErrorChunk,
+  type ReceivedChunk,
+  type ReceivedToolCallDelta,
+  type ReceivedUsage,
+  type StreamErrorChunk,
+} from "../formats/openai-read";
 import { UpstreamStreamError } from "./errors";
-import { anthropicUsageFromOpenai, isRecord, stopReasonFor } from "./shared";
+import { anthropicUsageFromOpenai, stopReasonFor } from "./shared";
 import type { StreamTranslator } from "./stream-anthropic-to-openai";
 
 export interface OpenaiToAnthropicOptions {
@@ -22,7 +28,7 @@ type OpenBlock = { kind: "text"; index: number } | { kind: "tool"; index: number
  */
 export function openaiStreamToAnthropic(
   opts: OpenaiToAnthropicOptions,
-): StreamTranslator<ChatCompletionChunk, MessageStreamEvent> {
+): StreamTranslator<ReceivedChunk | StreamErrorChunk, MessageStreamEvent> {
   let started = false;
   let ended = false;
   let messageId = "";
@@ -30,8 +36,8 @@ export function openaiStreamToAnthropic(
   let open: OpenBlock | null = null;
   /** OpenAI tool_calls index -> id of the call that index started (a new id at the same index is a new call). */
   const toolIds = new Map<number, string>();
-  let finish: FinishReason | null = null;
-  let usage: OpenAIUsage | null = null;
+  let finish: string | null = null;
+  let usage: ReceivedUsage | null = null;
   let refused = false;
 
   const closeOpen = (out: MessageStreamEvent[]): void => {
@@ -48,10 +54,10 @@ export function openaiStreamToAnthropic(
     out.push({ type: "content_block_delta", index: open.index, delta: { type: "text_delta", text } });
   };
 
-  const appendToolCall = (out: MessageStreamEvent[], call: ToolCallDelta): void => {
+  const appendToolCall = (out: MessageStreamEvent[], call: ReceivedToolCallDelta): void => {
     const toolIndex = typeof call.index === "number" ? call.index : 0;
     const known = toolIds.get(toolIndex);
-    if (known === undefined || (call.id !== undefined && call.id !== known)) {
+    if (known === undefined || (call.id != null && call.id !== known)) {
       closeOpen(out);
       const id = call.id ?? `toolu_${messageId}_${toolIndex}`;
       toolIds.set(toolIndex, id);
@@ -72,8 +78,8 @@ export function openaiStreamToAnthropic(
   return {
     push(chunk) {
       if (ended) return [];
-      const error: unknown = chunk.error;
-      if (isRecord(error)) {
+      if (isStreamErrorChunk(chunk)) {
+        const error = chunk.error;
         throw new UpstreamStreamError(
           String(error.type ?? error.code ?? "api_error"),
           String(error.message ?? "the provider reported an error in the stream"),
@@ -98,7 +104,7 @@ export function openaiStreamToAnthropic(
         });
       }
       if (chunk.usage) usage = chunk.usage;
-      const choice = chunk.choices?.find((c) => c.index === 0);
+      const choice = chunk.choices.find((c) => c.index === 0);
       if (!choice) return out; // the usage chunk, or a choice other than the first
       const delta = choice.delta ?? {};
       if (typeof delta.content === "string" && delta.content) appendText(out, delta.content);

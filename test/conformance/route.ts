@@ -12,10 +12,10 @@ interface Hop {
 }
 
 function hopsOf(value: unknown): Hop[] {
-  if (!Array.isArray(value)) throw new GatewayError(400, "invalid_request", "body: expected an array of {url, arguments}");
+  if (!Array.isArray(value)) throw GatewayError.invalidRequest("body: expected an array of {url, arguments}");
   return value.map((item: unknown, i) => {
     if (typeof item !== "object" || item === null || !("url" in item) || typeof item.url !== "string") {
-      throw new GatewayError(400, "invalid_request", `[${i}].url: expected a string`, `[${i}].url`);
+      throw GatewayError.invalidRequest(`[${i}].url: expected a string`, `[${i}].url`);
     }
     return { url: item.url, arguments: "arguments" in item ? item.arguments : [] };
   });
@@ -26,8 +26,8 @@ function hopsOf(value: unknown): Hop[] {
  * Each `{url, arguments}` is POSTed through the same upstream call, CLIENT span and propagation as provider calls,
  * so the suite tests exactly the code that talks to providers.
  *
- * Test-only: it POSTs to any URL the caller names (behind client auth, as every /v1 route). It is mounted only by the test Worker entry
- * (test/conformance/worker.ts) and is never part of the deployed bundle.
+ * Test-only: it POSTs to any URL the caller names (behind client auth, as every /v1 route). It is mounted only by
+ * the test Worker entry (test/conformance/worker.ts) and is never part of the deployed bundle.
  */
 export const conformance = new Hono<AppEnv>().post("/tracecontext", async (c) => {
   const text = await readBodyText(c.req.raw, c.get("config").maxBodyBytes);

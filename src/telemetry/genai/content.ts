@@ -1,6 +1,7 @@
 import type { Attributes } from "@opentelemetry/api";
 import type { ProviderInterface } from "../../providers/known";
-import { arr, field, isRecord, nonEmpty, parseArguments, str, type JsonRecord } from "./read";
+import { isRecord } from "../../formats/check";
+import { arr, field, nonEmpty, parseArguments, str, type JsonRecord } from "./read";
 
 /**
  * Opt-in content capture (OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT): provider bodies mapped to the GenAI

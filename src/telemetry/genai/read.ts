@@ -1,14 +1,12 @@
 /**
- * Defensive readers for provider JSON handled by the GenAI telemetry mappers (genai-request, genai-response,
- * genai-content). Bodies arrive as `unknown`: every reader returns undefined for a shape it does not expect, so a
- * missing or odd field is simply not recorded and nothing throws.
+ * Defensive readers for the JSON the GenAI telemetry mappers see (request.ts, response-*.ts, content.ts). Client
+ * bodies are checked only as far as the gateway needs them, and the taps take any value (see their tests), so
+ * every reader returns undefined for a shape it does not expect: a missing or odd field is simply not recorded.
  */
 
-export type JsonRecord = Readonly<Record<string, unknown>>;
+import { isRecord } from "../../formats/check";
 
-export function isRecord(value: unknown): value is JsonRecord {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+export type JsonRecord = Readonly<Record<string, unknown>>;
 
 /** `value[key]` when value is a plain object. */
 export function field(value: unknown, key: string): unknown {

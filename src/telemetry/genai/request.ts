@@ -1,6 +1,7 @@
 import type { Attributes } from "@opentelemetry/api";
 import type { ProviderInterface } from "../../providers/known";
-import { arr, field, int, isRecord, nonEmpty, num, str, type JsonRecord } from "./read";
+import { isRecord } from "../../formats/check";
+import { arr, field, int, nonEmpty, num, str, type JsonRecord } from "./read";
 
 export type { ProviderInterface } from "../../providers/known";
 

@@ -1,8 +1,8 @@
 import type { Attributes } from "@opentelemetry/api";
 import { anthropicOutputMessage } from "./content";
-import { field, int, isRecord, nonEmpty, parseArguments, str, type JsonRecord } from "./read";
-import type { ResponseTap, TokenUsage } from "./response";
-import { baseAttributes, MAX_BLOCKS, validIndex } from "./tap-shared";
+import { isRecord } from "../../formats/check";
+import { field, int, nonEmpty, parseArguments, str, type JsonRecord } from "./read";
+import { baseAttributes, MAX_BLOCKS, validIndex, type TokenUsage } from "./tap-shared";
 
 /** One streamed content block: its content_block_start block plus the deltas that followed (capture only). */
 interface BlockAcc {
@@ -12,8 +12,8 @@ interface BlockAcc {
   json: string;
 }
 
-/** The response tap for the Anthropic Messages interface (see responseTap in genai-response.ts). */
-export class AnthropicTap implements ResponseTap {
+/** The response tap for the Anthropic Messages interface (see responseTap in response.ts). */
+export class AnthropicTap {
   private id: string | undefined;
   private model: string | undefined;
   /** A message was seen (message_start, message_delta or a whole message): one generation. */

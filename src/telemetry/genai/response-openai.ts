@@ -1,8 +1,8 @@
 import type { Attributes } from "@opentelemetry/api";
 import { openaiOutputMessage, type OutputMessage } from "./content";
-import { arr, field, int, isRecord, nonEmpty, str, type JsonRecord } from "./read";
-import type { ResponseTap, TokenUsage } from "./response";
-import { baseAttributes, MAX_CHOICES, validIndex } from "./tap-shared";
+import { isRecord } from "../../formats/check";
+import { arr, field, int, nonEmpty, str, type JsonRecord } from "./read";
+import { baseAttributes, MAX_CHOICES, validIndex, type TokenUsage } from "./tap-shared";
 
 /** One streamed choice, rebuilt from its deltas (capture only). */
 interface ChoiceAcc {
@@ -12,8 +12,8 @@ interface ChoiceAcc {
   tools: ({ id?: string; name?: string; args: string } | undefined)[];
 }
 
-/** The response tap for the OpenAI Chat Completions interface (see responseTap in genai-response.ts). */
-export class OpenAITap implements ResponseTap {
+/** The response tap for the OpenAI Chat Completions interface (see responseTap in response.ts). */
+export class OpenAITap {
   private id: string | undefined;
   private model: string | undefined;
   /** Finish reason per choice index; the array length is the number of choices seen. */

@@ -2,20 +2,12 @@ import type { Attributes } from "@opentelemetry/api";
 import type { ProviderInterface } from "../../providers/known";
 import { AnthropicTap } from "./response-anthropic";
 import { OpenAITap } from "./response-openai";
+import type { TokenUsage } from "./tap-shared";
 
-/** Token counts in the GenAI conventions' sense; a field is undefined when the provider did not report it. */
-export interface TokenUsage {
-  /** All input tokens, cached ones included. */
-  input?: number;
-  output?: number;
-  /** Input tokens served from the provider's prompt cache (part of `input`). */
-  cacheRead?: number;
-  /** Input tokens written to the provider's prompt cache (part of `input`). */
-  cacheCreation?: number;
-  /** Output tokens spent on reasoning/thinking (part of `output`). */
-  reasoning?: number;
-}
-
+/**
+ * What a response tap offers. The taps (response-openai.ts, response-anthropic.ts) do not import this module, so
+ * that nothing imports back the module that imports it: responseTap's return type checks they fit.
+ */
 export interface ResponseTap {
   /** One parsed stream event/chunk in the provider's format (OpenAI chat.completion.chunk, Anthropic stream event). */
   observeEvent(data: unknown): void;

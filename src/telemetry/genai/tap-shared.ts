@@ -1,8 +1,20 @@
 import type { Attributes } from "@opentelemetry/api";
 import { int } from "./read";
-import type { TokenUsage } from "./response";
 
-/** Helpers shared by the OpenAI and Anthropic response taps (genai-response-openai.ts, genai-response-anthropic.ts). */
+/** Helpers shared by the OpenAI and Anthropic response taps (response-openai.ts, response-anthropic.ts). */
+
+/** Token counts in the GenAI conventions' sense; a field is undefined when the provider did not report it. */
+export interface TokenUsage {
+  /** All input tokens, cached ones included. */
+  input?: number;
+  output?: number;
+  /** Input tokens served from the provider's prompt cache (part of `input`). */
+  cacheRead?: number;
+  /** Input tokens written to the provider's prompt cache (part of `input`). */
+  cacheCreation?: number;
+  /** Output tokens spent on reasoning/thinking (part of `output`). */
+  reasoning?: number;
+}
 
 /** OpenAI allows n <= 128; indexes beyond are ignored rather than grow arrays without bound. */
 export const MAX_CHOICES = 128;

@@ -1,4 +1,5 @@
 import { inject } from "vitest";
+import "../loopback/context";
 
 /** A span as the collector received it (OTLP JSON flattened, attribute values unwrapped). */
 export interface CollectedSpan {
@@ -10,8 +11,8 @@ export interface CollectedSpan {
   readonly attributes: Record<string, unknown>;
 }
 
-/** The OTLP/HTTP JSON endpoint of the loopback collector test/worker/collector.setup.ts runs. */
-export const collectorUrl = (): string => inject("collectorUrl");
+/** The OTLP/HTTP JSON endpoint of the loopback collector the worker project's global setup runs (loopback/setup.ts). */
+export const collectorUrl = (): string => `${inject("loopbackCollector")}/v1/traces`;
 
 /** The exporter entry for a config's `tracing.exporters` that sends to that collector. */
 export const collectorExporter = () => ({ endpoint: collectorUrl(), protocol: "http/json" });

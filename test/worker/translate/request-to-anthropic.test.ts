@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ChatCompletionRequest, ChatMessage } from "../../../src/formats/openai";
-import { openaiRequestToAnthropic } from "../../../src/translate/request";
+import { openaiRequestToAnthropic } from "../../../src/translate/request-to-anthropic";
 import { fixtures, PNG, translationError } from "../../fixtures/translate";
 
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { MessageParam, MessagesRequest } from "../../../src/formats/anthropic";
-import { anthropicRequestToOpenai, openaiRequestToAnthropic } from "../../../src/translate/request";
+import { openaiRequestToAnthropic } from "../../../src/translate/request-to-anthropic";
+import { anthropicRequestToOpenai } from "../../../src/translate/request-to-openai";
 import { fixtures, PNG, translationError } from "../../fixtures/translate";
 
 const EIFFEL = "https://upload.wikimedia.org/wikipedia/commons/a/a8/Tour_Eiffel_Wikimedia_Commons.jpg";

@@ -1,0 +1,71 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { OtlpReceiver } from "../../e2e/harness/otlp-receiver";
+import type { QueriedSpan, ScriptedAnswer } from "./context";
+
+/** How long a span query waits for a trace's spans to arrive before answering with what it has. */
+const SPAN_WAIT_MS = 10_000;
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString("utf8");
+  return text === "" ? {} : (JSON.parse(text) as Record<string, unknown>);
+}
+
+function spansOf(receiver: OtlpReceiver, traceId: string): QueriedSpan[] {
+  return receiver.spans
+    .filter((s) => s.traceId === traceId)
+    .map(({ name, kind, status, attributes }) => ({ name, kind, traceId, status, attributes }));
+}
+
+/** Answers once the trace has `count` spans (awaited arrival, polled on the receiver), or with what it has. */
+async function querySpans(receiver: OtlpReceiver, url: URL, res: ServerResponse): Promise<void> {
+  const traceId = url.searchParams.get("trace") ?? "";
+  const count = Number(url.searchParams.get("count") ?? "1");
+  const deadline = Date.now() + SPAN_WAIT_MS;
+  let spans = spansOf(receiver, traceId);
+  while (spans.length < count && Date.now() < deadline) {
+    await receiver.waitForSpans(receiver.spans.length + 1, deadline - Date.now()).catch(() => undefined);
+    spans = spansOf(receiver, traceId);
+  }
+  res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(spans));
+}
+
+/**
+ * A provider on loopback that answers each request with the answer scripted for its model name, byte for byte:
+ * any status, content type and body (valid or not), so tests drive exactly what a misbehaving provider sends.
+ * `POST /script` `{model, answer}` sets one; `POST …/chat/completions` and `POST …/messages` answer it (a model
+ * with no script is a 404). `GET /spans?trace=<id>&count=<n>` returns the collector's spans of one trace.
+ */
+export async function startScriptedProvider(receiver: OtlpReceiver): Promise<{ url: string; close(): Promise<void> }> {
+  const scripts = new Map<string, ScriptedAnswer>();
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://loopback");
+    if (req.method === "GET" && url.pathname === "/spans") return querySpans(receiver, url, res);
+    const body = await readJson(req);
+    if (url.pathname === "/script") {
+      scripts.set(String(body.model), body.answer as ScriptedAnswer);
+      res.writeHead(204).end();
+      return;
+    }
+    const answer = scripts.get(String(body.model));
+    if (!answer) {
+      res.writeHead(404, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { message: `no script for model ${String(body.model)}`, type: "not_found" } }));
+      return;
+    }
+    const contentType = answer.contentType ?? (body.stream === true ? "text/event-stream" : "application/json");
+    res.writeHead(answer.status ?? 200, { "content-type": contentType }).end(answer.body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
