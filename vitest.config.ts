@@ -24,7 +24,7 @@ export default defineConfig({
       {
         test: {
           name: "viewer",
-          include: ["test/viewer/**/*.test.ts", "test/cli/**/*.test.ts"],
+          include: ["test/viewer/**/*.test.ts", "test/cli/**/*.test.ts", "test/repo/**/*.test.ts"],
           environment: "node",
           testTimeout: 30_000,
           hookTimeout: 90_000,

@@ -45,105 +45,116 @@ export interface AnthropicToOpenaiOptions {
 export function anthropicStreamToOpenai(
   opts: AnthropicToOpenaiOptions,
 ): StreamTranslator<ReceivedStreamEvent, ChatCompletionChunk> {
-  let id = "";
-  let started = false;
-  let usage: MessageDeltaUsage = { input_tokens: 0, output_tokens: 0 };
+  return new AnthropicToOpenaiStream(opts);
+}
+
+type EventOf<T extends ReceivedStreamEvent["type"]> = Extract<ReceivedStreamEvent, { type: T }>;
+
+class AnthropicToOpenaiStream implements StreamTranslator<ReceivedStreamEvent, ChatCompletionChunk> {
+  private id = "";
+  private started = false;
+  private usage: MessageDeltaUsage = { input_tokens: 0, output_tokens: 0 };
   /** Anthropic content block index -> OpenAI tool_calls index. */
-  const toolIndex = new Map<number, number>();
-  let finished = false;
-  let usageSent = false;
+  private readonly toolIndex = new Map<number, number>();
+  private finished = false;
+  private usageSent = false;
 
-  const chunk = (delta: ChunkDelta, finishReason: FinishReason | null = null): ChatCompletionChunk => ({
-    id,
-    object: "chat.completion.chunk",
-    created: opts.created,
-    model: opts.clientModel,
-    choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }],
-    // With include_usage OpenAI sends `usage: null` in every chunk but the last.
-    ...(opts.includeUsage ? { usage: null } : {}),
-  });
+  constructor(private readonly opts: AnthropicToOpenaiOptions) {}
 
-  const usageChunk = (): ChatCompletionChunk[] => {
-    if (!opts.includeUsage || usageSent) return [];
-    usageSent = true;
-    const final: ChatCompletionChunk = {
-      id,
+  push(event: ReceivedStreamEvent): ChatCompletionChunk[] {
+    if (!this.started && NEEDS_MESSAGE.has(event.type)) {
+      throw new FormatError("stream event", `${event.type}: before message_start`);
+    }
+    switch (event.type) {
+      case "message_start":
+        this.started = true;
+        this.id = event.message.id;
+        this.mergeUsage(event.message.usage);
+        return [this.chunk({ role: "assistant", content: "" })];
+      case "content_block_start":
+        return this.blockStart(event);
+      case "content_block_delta":
+        return this.blockDelta(event);
+      case "message_delta":
+        return this.messageDelta(event);
+      case "message_stop":
+        return this.usageChunk();
+      case "error":
+        throw new UpstreamStreamError(
+          String(event.error?.type ?? "api_error"),
+          String(event.error?.message ?? "the provider reported an error in the stream"),
+        );
+      default:
+        return []; // ping, content_block_stop, and event types newer than this file
+    }
+  }
+
+  end(): ChatCompletionChunk[] {
+    // The usage chunk is owed only for a stream that got as far as its finish.
+    return this.finished ? this.usageChunk() : [];
+  }
+
+  private blockStart(event: EventOf<"content_block_start">): ChatCompletionChunk[] {
+    const block = event.content_block;
+    if (block.type === "tool_use") {
+      const index = this.toolIndex.size;
+      this.toolIndex.set(event.index, index);
+      const call = { index, id: block.id, type: "function" as const, function: { name: block.name, arguments: "" } };
+      return [this.chunk({ tool_calls: [call] })];
+    }
+    if (block.type === "text" && block.text) return [this.chunk({ content: block.text })];
+    return [];
+  }
+
+  private blockDelta(event: EventOf<"content_block_delta">): ChatCompletionChunk[] {
+    const delta = event.delta;
+    if (delta.type === "text_delta") return delta.text ? [this.chunk({ content: delta.text })] : [];
+    if (delta.type === "thinking_delta") return delta.thinking ? [this.chunk({ reasoning_content: delta.thinking })] : [];
+    if (delta.type === "input_json_delta") {
+      const index = this.toolIndex.get(event.index);
+      if (index === undefined || !delta.partial_json) return [];
+      return [this.chunk({ tool_calls: [{ index, function: { arguments: delta.partial_json } }] })];
+    }
+    return []; // signature_delta, citations_delta
+  }
+
+  private messageDelta(event: EventOf<"message_delta">): ChatCompletionChunk[] {
+    this.mergeUsage(event.usage ?? {});
+    const reason = finishReasonFromStop(event.delta?.stop_reason);
+    // A stream may carry several message_delta events; the client gets one finish_reason.
+    if (this.finished || reason === null) return [];
+    this.finished = true;
+    return [this.chunk({}, reason)];
+  }
+
+  private chunk(delta: ChunkDelta, finishReason: FinishReason | null = null): ChatCompletionChunk {
+    return {
+      id: this.id,
       object: "chat.completion.chunk",
-      created: opts.created,
-      model: opts.clientModel,
-      choices: [],
-      usage: openaiUsageFromAnthropic(usage),
+      created: this.opts.created,
+      model: this.opts.clientModel,
+      choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }],
+      // With include_usage OpenAI sends `usage: null` in every chunk but the last.
+      ...(this.opts.includeUsage ? { usage: null } : {}),
     };
-    return [final];
-  };
+  }
+
+  private usageChunk(): ChatCompletionChunk[] {
+    if (!this.opts.includeUsage || this.usageSent) return [];
+    this.usageSent = true;
+    const { id, opts } = this;
+    return [{ id, object: "chat.completion.chunk", created: opts.created, model: opts.clientModel, choices: [], usage: openaiUsageFromAnthropic(this.usage) }];
+  }
 
   /** message_delta counters are cumulative totals: overwrite the ones present, keep the others. */
-  const mergeUsage = (next: ReceivedDeltaUsage): void => {
-    const merged: MessageDeltaUsage = { ...usage };
+  private mergeUsage(next: ReceivedDeltaUsage): void {
+    const merged: MessageDeltaUsage = { ...this.usage };
     if (typeof next.output_tokens === "number") merged.output_tokens = next.output_tokens;
     if (next.input_tokens != null) merged.input_tokens = next.input_tokens;
     if (next.cache_read_input_tokens != null) merged.cache_read_input_tokens = next.cache_read_input_tokens;
     if (next.cache_creation_input_tokens != null) merged.cache_creation_input_tokens = next.cache_creation_input_tokens;
     const thinking = next.output_tokens_details?.thinking_tokens;
     if (thinking != null) merged.output_tokens_details = { thinking_tokens: thinking };
-    usage = merged;
-  };
-
-  return {
-    push(event) {
-      if (!started && NEEDS_MESSAGE.has(event.type)) {
-        throw new FormatError("stream event", `${event.type}: before message_start`);
-      }
-      switch (event.type) {
-        case "message_start":
-          started = true;
-          id = event.message.id;
-          mergeUsage(event.message.usage);
-          return [chunk({ role: "assistant", content: "" })];
-        case "content_block_start": {
-          const block = event.content_block;
-          if (block.type === "tool_use") {
-            const index = toolIndex.size;
-            toolIndex.set(event.index, index);
-            const call = { index, id: block.id, type: "function" as const, function: { name: block.name, arguments: "" } };
-            return [chunk({ tool_calls: [call] })];
-          }
-          if (block.type === "text" && block.text) return [chunk({ content: block.text })];
-          return [];
-        }
-        case "content_block_delta": {
-          const delta = event.delta;
-          if (delta.type === "text_delta") return delta.text ? [chunk({ content: delta.text })] : [];
-          if (delta.type === "thinking_delta") return delta.thinking ? [chunk({ reasoning_content: delta.thinking })] : [];
-          if (delta.type === "input_json_delta") {
-            const index = toolIndex.get(event.index);
-            if (index === undefined || !delta.partial_json) return [];
-            return [chunk({ tool_calls: [{ index, function: { arguments: delta.partial_json } }] })];
-          }
-          return []; // signature_delta, citations_delta
-        }
-        case "message_delta": {
-          mergeUsage(event.usage ?? {});
-          const reason = finishReasonFromStop(event.delta?.stop_reason);
-          // A stream may carry several message_delta events; the client gets one finish_reason.
-          if (finished || reason === null) return [];
-          finished = true;
-          return [chunk({}, reason)];
-        }
-        case "message_stop":
-          return usageChunk();
-        case "error":
-          throw new UpstreamStreamError(
-            String(event.error?.type ?? "api_error"),
-            String(event.error?.message ?? "the provider reported an error in the stream"),
-          );
-        default:
-          return []; // ping, content_block_stop, and event types newer than this file
-      }
-    },
-    end() {
-      // The usage chunk is owed only for a stream that got as far as its finish.
-      return finished ? usageChunk() : [];
-    },
-  };
+    this.usage = merged;
+  }
 }

@@ -29,115 +29,123 @@ type OpenBlock = { kind: "text"; index: number } | { kind: "tool"; index: number
 export function openaiStreamToAnthropic(
   opts: OpenaiToAnthropicOptions,
 ): StreamTranslator<ReceivedChunk | StreamErrorChunk, MessageStreamEvent> {
-  let started = false;
-  let ended = false;
-  let messageId = "";
-  let nextIndex = 0;
-  let open: OpenBlock | null = null;
+  return new OpenaiToAnthropicStream(opts);
+}
+
+class OpenaiToAnthropicStream implements StreamTranslator<ReceivedChunk | StreamErrorChunk, MessageStreamEvent> {
+  private started = false;
+  private ended = false;
+  private messageId = "";
+  private nextIndex = 0;
+  private open: OpenBlock | null = null;
   /** OpenAI tool_calls index -> id of the call that index started (a new id at the same index is a new call). */
-  const toolIds = new Map<number, string>();
-  let finish: string | null = null;
-  let usage: ReceivedUsage | null = null;
-  let refused = false;
+  private readonly toolIds = new Map<number, string>();
+  private finish: string | null = null;
+  private usage: ReceivedUsage | null = null;
+  private refused = false;
 
-  const closeOpen = (out: MessageStreamEvent[]): void => {
-    if (open) out.push({ type: "content_block_stop", index: open.index });
-    open = null;
-  };
+  constructor(private readonly opts: OpenaiToAnthropicOptions) {}
 
-  const appendText = (out: MessageStreamEvent[], text: string): void => {
-    if (open?.kind !== "text") {
-      closeOpen(out);
-      open = { kind: "text", index: nextIndex++ };
-      out.push({ type: "content_block_start", index: open.index, content_block: { type: "text", text: "" } });
+  push(chunk: ReceivedChunk | StreamErrorChunk): MessageStreamEvent[] {
+    if (this.ended) return [];
+    if (isStreamErrorChunk(chunk)) {
+      const error = chunk.error;
+      throw new UpstreamStreamError(
+        String(error.type ?? error.code ?? "api_error"),
+        String(error.message ?? "the provider reported an error in the stream"),
+      );
     }
-    out.push({ type: "content_block_delta", index: open.index, delta: { type: "text_delta", text } });
-  };
+    const out: MessageStreamEvent[] = [];
+    if (!this.started) this.start(out, chunk.id);
+    if (chunk.usage) this.usage = chunk.usage;
+    const choice = chunk.choices.find((c) => c.index === 0);
+    if (!choice) return out; // the usage chunk, or a choice other than the first
+    const delta = choice.delta ?? {};
+    if (typeof delta.content === "string" && delta.content) this.appendText(out, delta.content);
+    if (typeof delta.refusal === "string" && delta.refusal) {
+      this.refused = true;
+      this.appendText(out, delta.refusal);
+    }
+    for (const call of delta.tool_calls ?? []) this.appendToolCall(out, call);
+    if (choice.finish_reason) this.finish = choice.finish_reason;
+    return out;
+  }
 
-  const appendToolCall = (out: MessageStreamEvent[], call: ReceivedToolCallDelta): void => {
+  end(): MessageStreamEvent[] {
+    if (!this.started || this.ended) return [];
+    this.ended = true;
+    const out: MessageStreamEvent[] = [];
+    this.closeOpen(out);
+    const usage = this.usage;
+    const counts = anthropicUsageFromOpenai(usage);
+    const deltaUsage: MessageDeltaUsage = usage
+      ? {
+          input_tokens: counts.input_tokens,
+          cache_creation_input_tokens: counts.cache_creation_input_tokens,
+          cache_read_input_tokens: counts.cache_read_input_tokens,
+          output_tokens: counts.output_tokens,
+          ...(counts.output_tokens_details ? { output_tokens_details: counts.output_tokens_details } : {}),
+        }
+      : { output_tokens: 0 };
+    out.push({
+      type: "message_delta",
+      delta: { stop_reason: stopReasonFor(this.finish, this.toolIds.size > 0, this.refused), stop_sequence: null },
+      usage: deltaUsage,
+    });
+    out.push({ type: "message_stop" });
+    return out;
+  }
+
+  private start(out: MessageStreamEvent[], id: string): void {
+    this.started = true;
+    this.messageId = id;
+    out.push({
+      type: "message_start",
+      message: {
+        id,
+        type: "message",
+        role: "assistant",
+        content: [],
+        model: this.opts.clientModel,
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 0 },
+      },
+    });
+  }
+
+  private closeOpen(out: MessageStreamEvent[]): void {
+    if (this.open) out.push({ type: "content_block_stop", index: this.open.index });
+    this.open = null;
+  }
+
+  private appendText(out: MessageStreamEvent[], text: string): void {
+    if (this.open?.kind !== "text") {
+      this.closeOpen(out);
+      this.open = { kind: "text", index: this.nextIndex++ };
+      out.push({ type: "content_block_start", index: this.open.index, content_block: { type: "text", text: "" } });
+    }
+    out.push({ type: "content_block_delta", index: this.open.index, delta: { type: "text_delta", text } });
+  }
+
+  private appendToolCall(out: MessageStreamEvent[], call: ReceivedToolCallDelta): void {
     const toolIndex = typeof call.index === "number" ? call.index : 0;
-    const known = toolIds.get(toolIndex);
+    const known = this.toolIds.get(toolIndex);
     if (known === undefined || (call.id != null && call.id !== known)) {
-      closeOpen(out);
-      const id = call.id ?? `toolu_${messageId}_${toolIndex}`;
-      toolIds.set(toolIndex, id);
-      open = { kind: "tool", index: nextIndex++, toolIndex };
+      this.closeOpen(out);
+      const id = call.id ?? `toolu_${this.messageId}_${toolIndex}`;
+      this.toolIds.set(toolIndex, id);
+      this.open = { kind: "tool", index: this.nextIndex++, toolIndex };
       const name = call.function?.name ?? "";
       const block = { type: "tool_use" as const, id, name, input: {} };
-      out.push({ type: "content_block_start", index: open.index, content_block: block });
-    } else if (open?.kind !== "tool" || open.toolIndex !== toolIndex) {
+      out.push({ type: "content_block_start", index: this.open.index, content_block: block });
+    } else if (this.open?.kind !== "tool" || this.open.toolIndex !== toolIndex) {
       // Fragments for a call whose block is already stopped: Anthropic blocks cannot be reopened. OpenAI sends
       // calls one after another, so this only happens with a misbehaving server.
       return;
     }
     const args = call.function?.arguments;
     if (!args) return;
-    out.push({ type: "content_block_delta", index: open.index, delta: { type: "input_json_delta", partial_json: args } });
-  };
-
-  return {
-    push(chunk) {
-      if (ended) return [];
-      if (isStreamErrorChunk(chunk)) {
-        const error = chunk.error;
-        throw new UpstreamStreamError(
-          String(error.type ?? error.code ?? "api_error"),
-          String(error.message ?? "the provider reported an error in the stream"),
-        );
-      }
-      const out: MessageStreamEvent[] = [];
-      if (!started) {
-        started = true;
-        messageId = chunk.id;
-        out.push({
-          type: "message_start",
-          message: {
-            id: chunk.id,
-            type: "message",
-            role: "assistant",
-            content: [],
-            model: opts.clientModel,
-            stop_reason: null,
-            stop_sequence: null,
-            usage: { input_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 0 },
-          },
-        });
-      }
-      if (chunk.usage) usage = chunk.usage;
-      const choice = chunk.choices.find((c) => c.index === 0);
-      if (!choice) return out; // the usage chunk, or a choice other than the first
-      const delta = choice.delta ?? {};
-      if (typeof delta.content === "string" && delta.content) appendText(out, delta.content);
-      if (typeof delta.refusal === "string" && delta.refusal) {
-        refused = true;
-        appendText(out, delta.refusal);
-      }
-      for (const call of delta.tool_calls ?? []) appendToolCall(out, call);
-      if (choice.finish_reason) finish = choice.finish_reason;
-      return out;
-    },
-    end() {
-      if (!started || ended) return [];
-      ended = true;
-      const out: MessageStreamEvent[] = [];
-      closeOpen(out);
-      const counts = anthropicUsageFromOpenai(usage);
-      const deltaUsage: MessageDeltaUsage = usage
-        ? {
-            input_tokens: counts.input_tokens,
-            cache_creation_input_tokens: counts.cache_creation_input_tokens,
-            cache_read_input_tokens: counts.cache_read_input_tokens,
-            output_tokens: counts.output_tokens,
-            ...(counts.output_tokens_details ? { output_tokens_details: counts.output_tokens_details } : {}),
-          }
-        : { output_tokens: 0 };
-      out.push({
-        type: "message_delta",
-        delta: { stop_reason: stopReasonFor(finish, toolIds.size > 0, refused), stop_sequence: null },
-        usage: deltaUsage,
-      });
-      out.push({ type: "message_stop" });
-      return out;
-    },
-  };
+    out.push({ type: "content_block_delta", index: this.open.index, delta: { type: "input_json_delta", partial_json: args } });
+  }
 }
