@@ -13,6 +13,7 @@ import { inputContentAttributes } from "../telemetry/genai/content";
 import { requestAttributes } from "../telemetry/genai/request";
 import { responseTap } from "../telemetry/genai/response";
 import { callUpstream, DEFAULT_UPSTREAM_TIMEOUT_MS, hostOf, type Fetcher, type UpstreamExchange } from "./upstream";
+import { requireCompleteStream } from "./stream-complete";
 import type { ClientCodec, ExchangePlan } from "./types";
 import { upstreamErrorResponse } from "./upstream-error";
 import { upstreamHeaders } from "./upstream-headers";
@@ -145,7 +146,7 @@ async function streamedAnswer(
       throw err;
     }
   }
-  const stream = pipeStream(exchange, plan.stream(), source);
+  const stream = pipeStream(exchange, requireCompleteStream(provider.interface, plan.stream()), source);
   return { kind: "answer", response: new Response(stream, { headers: { ...SSE_HEADERS, "x-tracegate-model": resolvedModel } }) };
 }
 

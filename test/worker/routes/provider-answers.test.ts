@@ -97,6 +97,36 @@ describe("a malformed stream event", () => {
     expect(call?.status.message).toBe(error.message);
   });
 
+  it("OpenAI client, a pass-through stream cut short (one chunk, no finish, no [DONE]): an error event, CLIENT span ERROR (D9)", async () => {
+    const chunk = { id: "c1", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { content: "Hel" }, finish_reason: null }] };
+    const model = await scriptAnswer({ body: sse([{ data: chunk }]) });
+    const res = await chat(`openai/${model}`, { stream: true });
+    expect(res.status).toBe(200);
+    const events = (await res.text()).trim().split("\n\n");
+    expect(events).toHaveLength(2);
+    expect(events.join("\n")).not.toContain("[DONE]");
+    const error = { message: "provider stream ended before its finish (truncated)", type: "upstream_error", param: null, code: "upstream_error" };
+    expect(events[1]).toBe(`data: ${JSON.stringify({ error })}`);
+    const call = await clientSpan(res);
+    expect(call?.status.code).toBe(STATUS.ERROR);
+    expect(call?.status.message).toBe(error.message);
+  });
+
+  it("OpenAI client, an Anthropic stream cut before message_stop: an error event, not a synthesized [DONE] (D9)", async () => {
+    const model = await scriptAnswer({
+      body: sse([
+        messageStart({ id: "msg_1", type: "message", role: "assistant", model: "m", content: [], usage: { input_tokens: 1, output_tokens: 0 } }),
+        { event: "content_block_start", data: { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } } },
+        { event: "content_block_delta", data: { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "Hel" } } },
+      ]),
+    });
+    const res = await chat(`anthropic/${model}`, { stream: true });
+    const text = await res.text();
+    expect(text).not.toContain("[DONE]");
+    expect(text.trim().split("\n\n").at(-1)).toContain("provider stream ended before its finish (truncated)");
+    expect((await clientSpan(res))?.status.code).toBe(STATUS.ERROR);
+  });
+
   it("Anthropic client, a chunk with wrong-typed choices after good ones: an Anthropic error event ends the stream", async () => {
     const chunk = (choices: unknown) => ({ data: { id: "c1", object: "chat.completion.chunk", created: 1, model: "m", choices } });
     const model = await scriptAnswer({

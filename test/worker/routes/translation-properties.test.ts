@@ -31,8 +31,14 @@ async function answerWithin(call: () => Promise<Response>): Promise<{ status: nu
 }
 
 const isProviderMessage = (message: unknown) => typeof message === "string" && message.startsWith("provider sent a malformed ");
+const TRUNCATED = "provider stream ended before its finish (truncated)";
 const isProviderStreamMessage = (message: unknown) =>
-  typeof message === "string" && (isProviderMessage(message) || message.startsWith("provider stream error: "));
+  typeof message === "string" &&
+  (isProviderMessage(message) || message.startsWith("provider stream error: ") || message === TRUNCATED);
+
+/** An Anthropic stream is complete with its message_stop; a stream cut before it ends in an error event (D9). */
+const stopsMessage = ({ data }: { data: unknown }) =>
+  typeof data === "object" && data !== null && "type" in data && data.type === "message_stop";
 
 /** Outcomes seen over a property's runs: both kinds must occur, so the property reached translation. */
 function tally() {
@@ -149,8 +155,10 @@ describe("OpenAI client, Anthropic provider", () => {
           return;
         }
         outcomes.seen.answered++;
-        // D9 (issue 11, not fixed here): a provider stream that never finishes still ends in `[DONE]`, without a
-        // finish_reason. A provider stream that did finish must give a completion the OpenAI SDK assembles.
+        // Only a complete provider stream ends in `[DONE]` (D9: a truncated one ends in an error event, above).
+        expect(events.some(stopsMessage)).toBe(true);
+        // A provider stream that stopped without a stop_reason has no finish_reason to give; one that did finish must
+        // give a completion the OpenAI SDK assembles.
         if (!events.some(finishesMessage)) {
           expect(chunks.some((c) => c.choices.some((choice) => choice.finish_reason != null))).toBe(false);
           return;
@@ -188,7 +196,8 @@ describe("Anthropic client, OpenAI provider", () => {
         const out = eventsOf(r.text).map((e) => ({ name: e.event, data: JSON.parse(e.data) as MessageStreamEvent }));
         for (const e of out) expect(e.name).toBe(e.data.type);
         const last = out.at(-1)?.data;
-        // D9 (issue 11, not fixed here): a provider stream that ends before any chunk gives an empty stream.
+        // Every stream has a last event: the message's end, or an error event (D9: also for a stream cut short).
+        expect(last).toBeDefined();
         if (last === undefined) return;
         if (last.type === "error") {
           outcomes.seen.refused++;
