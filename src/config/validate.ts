@@ -33,7 +33,16 @@ const PLANO_TOP_KEYS = [
   "error_target",
 ];
 
-const readLimits = mapping({ max_body_bytes: withDefault(expectPositiveInteger, DEFAULT_MAX_BODY_BYTES) });
+/** A provider's whole (non-streamed) answer: past it, 502 (a 400 MiB answer must not take the isolate down). */
+const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+/** One event of a provider stream: past it, an error event (a line without end must not grow without bound). */
+const DEFAULT_MAX_STREAM_EVENT_BYTES = 1024 * 1024;
+
+const readLimits = mapping({
+  max_body_bytes: withDefault(expectPositiveInteger, DEFAULT_MAX_BODY_BYTES),
+  max_response_bytes: withDefault(expectPositiveInteger, DEFAULT_MAX_RESPONSE_BYTES),
+  max_stream_event_bytes: withDefault(expectPositiveInteger, DEFAULT_MAX_STREAM_EVENT_BYTES),
+});
 
 /** `model_providers`, or Plano's older `llm_providers`; never both. */
 function providersKey(root: Mapping, issues: Issues): "model_providers" | "llm_providers" {
@@ -65,9 +74,7 @@ function gatewayConfig(raw: Mapping, issues: Issues) {
     ? validateAliases(raw.model_aliases, catalog, issues)
     : (Object.create(null) as Record<string, readonly string[]>);
   const tracing = given("tracing") ? validateTracing(raw.tracing, issues) : undefined;
-  const maxBodyBytes = given("limits")
-    ? (readLimits(raw.limits, "limits", issues)?.max_body_bytes ?? DEFAULT_MAX_BODY_BYTES)
-    : DEFAULT_MAX_BODY_BYTES;
+  const limits = given("limits") ? readLimits(raw.limits, "limits", issues) : undefined;
   const cors = given("cors") ? validateCors(raw.cors, issues) : undefined;
   const auth = given("auth") ? validateAuth(raw.auth, issues) : undefined;
   const rateLimits = given("ratelimits") ? validateRateLimits(raw.ratelimits, issues) : [];
@@ -80,7 +87,11 @@ function gatewayConfig(raw: Mapping, issues: Issues) {
     /** Undefined when the config has no `tracing:` key. */
     tracing,
     /** Request body limit in bytes (`limits.max_body_bytes`, default 1 MiB). */
-    maxBodyBytes,
+    maxBodyBytes: limits?.max_body_bytes ?? DEFAULT_MAX_BODY_BYTES,
+    /** A provider's non-streamed answer (`limits.max_response_bytes`, default 32 MiB). */
+    maxResponseBytes: limits?.max_response_bytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    /** One event of a provider stream (`limits.max_stream_event_bytes`, default 1 MiB, counted in characters). */
+    maxStreamEventBytes: limits?.max_stream_event_bytes ?? DEFAULT_MAX_STREAM_EVENT_BYTES,
     // The optional sections are left out when absent, not set to undefined.
     ...(cors
       ? {

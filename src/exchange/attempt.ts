@@ -6,6 +6,7 @@ import { parseProviderJson } from "../formats/check";
 import { ADAPTERS } from "../providers/adapters";
 import { KNOWN_PROVIDERS } from "../providers/known";
 import type { ModelRoute } from "../providers/resolve";
+import { readAtMost } from "./bounded-read";
 import { retryAfterMs } from "./retry-after";
 import { awaitFirstChunk } from "../streaming/first-chunk";
 import { pipeStream, type ChunkSource } from "../streaming/pipe";
@@ -15,10 +16,14 @@ import { responseTap } from "../telemetry/genai/response";
 import { callUpstream, DEFAULT_UPSTREAM_TIMEOUT_MS, hostOf, type Fetcher, type UpstreamExchange } from "./upstream";
 import { requireCompleteStream } from "./stream-complete";
 import type { ClientCodec, ExchangePlan } from "./types";
-import { upstreamErrorResponse } from "./upstream-error";
+import { credentialsIn, upstreamErrorResponse } from "./upstream-error";
 import { upstreamHeaders } from "./upstream-headers";
 
 const networkFetch: Fetcher = (url, init) => fetch(url, init);
+
+// Stateless between calls (no `stream: true`): one decoder for the isolate. Not fatal: a provider's bytes are
+// checked as JSON after decoding, and an error page's text is only quoted.
+const utf8 = new TextDecoder();
 
 const JSON_HEADERS = { "content-type": "application/json" };
 const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
@@ -87,11 +92,12 @@ export async function attemptCall<Req>(
   const attributes = trace.recording ? callAttributes(trace.captureContent, route, plan, { url, streaming, attempt }) : {};
   const tap = trace.recording || onTokens ? responseTap(provider.interface, { captureContent: trace.captureContent }) : undefined;
   const retryOn = provider.retry.onStatus;
+  const headers = upstreamHeaders(provider, codec.format, c.req.raw.headers, c.env, streaming, c.get("authHeader"));
   let exchange;
   try {
     exchange = await callUpstream({
       url,
-      headers: upstreamHeaders(provider, codec.format, c.req.raw.headers, c.env, streaming, c.get("authHeader")),
+      headers,
       body: JSON.stringify(plan.upstreamBody),
       clientSignal: streaming ? c.req.raw.signal : undefined,
       timeoutMs: provider.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
@@ -119,10 +125,11 @@ export async function attemptCall<Req>(
     throw err;
   }
   const upstream = exchange.response;
+  const { maxResponseBytes, maxStreamEventBytes } = c.get("config");
   if (upstream.ok && streaming && upstream.body && upstream.headers.get("content-type")?.includes("text/event-stream")) {
-    return streamedAnswer(exchange, upstream.body, route, plan, url);
+    return streamedAnswer(exchange, upstream.body, route, plan, { url, maxEventChars: maxStreamEventBytes });
   }
-  return readAnswer(exchange, codec.format, route, plan);
+  return readAnswer(exchange, codec.format, route, plan, { maxResponseBytes, credentials: () => credentialsIn(headers) });
 }
 
 /** A provider stream piped to the client; a provider silent past first_chunk_timeout_ms fails first (504). */
@@ -131,7 +138,7 @@ async function streamedAnswer(
   body: ReadableStream<Uint8Array>,
   { provider, resolvedModel }: ModelRoute,
   plan: ExchangePlan,
-  url: string,
+  { url, maxEventChars }: { url: string; maxEventChars: number },
 ): Promise<AttemptResult> {
   let source: ChunkSource | undefined;
   const wait = provider.firstChunkTimeoutMs;
@@ -146,7 +153,7 @@ async function streamedAnswer(
       throw err;
     }
   }
-  const stream = pipeStream(exchange, requireCompleteStream(provider.interface, plan.stream()), source);
+  const stream = pipeStream(exchange, requireCompleteStream(provider.interface, plan.stream()), source, maxEventChars);
   return { kind: "answer", response: new Response(stream, { headers: { ...SSE_HEADERS, "x-tracegate-model": resolvedModel } }) };
 }
 
@@ -159,22 +166,31 @@ async function readAnswer(
   format: ApiFormat,
   { provider, resolvedModel }: ModelRoute,
   plan: ExchangePlan,
+  { maxResponseBytes, credentials }: { maxResponseBytes: number; credentials: () => string[] },
 ): Promise<AttemptResult> {
   const upstream = exchange.response;
-  let text: string;
+  let bytes: Uint8Array | undefined;
   try {
-    text = await upstream.text();
+    bytes = await readAtMost(upstream, maxResponseBytes);
   } catch {
     const err = exchange.bodyError();
     exchange.settle({ kind: "error", error: err });
     throw err;
   }
+  if (!bytes) {
+    const err = GatewayError.upstreamError(`provider answer exceeds the limit of ${maxResponseBytes} bytes (limits.max_response_bytes)`);
+    exchange.abort();
+    exchange.settle({ kind: "error", error: err });
+    throw err;
+  }
+  const text = utf8.decode(bytes);
   const headers = { "x-tracegate-model": resolvedModel };
   if (!upstream.ok) {
     exchange.settle({ kind: "complete" });
     const contentType = upstream.headers.get("content-type");
     const answer = () => {
-      const res = upstreamErrorResponse(format, provider.interface, upstream.status, text, contentType);
+      const error = { status: upstream.status, text, contentType };
+      const res = upstreamErrorResponse(format, provider.interface, error, credentials());
       res.headers.set("x-tracegate-model", resolvedModel);
       return res;
     };

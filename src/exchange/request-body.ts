@@ -1,15 +1,21 @@
 import { GatewayError } from "../errors";
+import { readAtMost } from "./bounded-read";
 
 /** Deeper JSON than this is refused: no API body needs it, and recursive code downstream must not overflow. */
 const MAX_JSON_DEPTH = 64;
 
-const JSON_MEDIA_TYPE = /^(application\/(?:[\w.+-]+\+)?json|text\/plain)\s*(?:;|$)/i;
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
-/** Bodies must be JSON; a missing content type is accepted (curl without -H), any other is 415. */
+/**
+ * Bodies must be declared JSON (415 otherwise, a missing content type included): a browser sends a cross-site
+ * request without a preflight only with text/plain, a form type or no content type, so none of those reaches a
+ * provider, even with `auth: none`.
+ */
 function checkContentType(req: Request): void {
   const type = req.headers.get("content-type");
-  if (type !== null && type.trim() !== "" && !JSON_MEDIA_TYPE.test(type.trim())) {
-    throw GatewayError.unsupportedMediaType(`content-type must be application/json, got "${type.slice(0, 100)}"`);
+  if (type === null || !JSON_MEDIA_TYPE.test(type.trim())) {
+    const got = type === null ? "none" : `"${type.slice(0, 100)}"`;
+    throw GatewayError.unsupportedMediaType(`content-type must be application/json, got ${got}`);
   }
 }
 
@@ -19,42 +25,9 @@ const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 /** Reads a request body as UTF-8 text, refusing (413) once it exceeds `limit` bytes without buffering more. */
 export async function readBodyText(req: Request, limit: number): Promise<string> {
   checkContentType(req);
-  const length = req.headers.get("content-length");
-  const declared = length === null ? NaN : Number(length);
-  if (declared > limit) throw tooLarge(limit);
-  if (declared >= 0) {
-    // A declared length bounds the body off the wire (HTTP framing ends it there), so one native read is safe
-    // (and `req.body`, a stream object, is never made); the size is checked again for Requests built in code,
-    // whose header may not match their body.
-    const bytes = new Uint8Array(await req.arrayBuffer());
-    if (bytes.byteLength > limit) throw tooLarge(limit);
-    return decodeUtf8(bytes);
-  }
-  const body = req.body;
-  return body ? decodeUtf8(await readLimited(body, limit)) : "";
-}
-
-async function readLimited(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw tooLarge(limit);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  const bytes = await readAtMost(req, limit);
+  if (!bytes) throw tooLarge(limit);
+  return decodeUtf8(bytes);
 }
 
 function decodeUtf8(bytes: Uint8Array): string {

@@ -31,9 +31,14 @@ function providerHeaders(provider: ProviderConfig, env: Env): ProviderHeaders {
   const adapter = ADAPTERS[provider.interface];
   const last = lowerCased(provider.headers);
   if (!provider.passthroughAuth) {
-    const secret = resolveSecret(provider.accessKey, env, `model_providers[name=${provider.name}].access_key`);
+    const path = `model_providers[name=${provider.name}].access_key`;
+    const secret = resolveSecret(provider.accessKey, env, path);
     // Not cached: the binding may be set by the next deploy, and the error must name it on every request.
-    if (!secret.ok) throw GatewayError.configError(secret.error);
+    if (!secret.ok) {
+      // The binding's name and how to set it are for the operator (the log, and /healthz names the key's path).
+      console.error(`tracegate: ${secret.error}`);
+      throw GatewayError.configError(`${path} is not set; the gateway's log says how to set it`);
+    }
     if (secret.value !== undefined) Object.assign(last, adapter.authHeaders(secret.value));
   }
   const headers = { first: { ...lowerCased(adapter.fixedHeaders), "content-type": "application/json" }, last };

@@ -97,7 +97,15 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamExchan
   else req.clientSignal?.addEventListener("abort", onClientAbort);
   let response: Response;
   try {
-    response = await req.send(req.url, { method: "POST", headers: req.headers, body: req.body, signal: controller.signal });
+    // Redirects are not followed: the next hop would receive the provider key and the prompt (only Authorization is
+    // dropped across origins), and a redirect loop would name internal URLs. A 3xx is the provider's error below.
+    response = await req.send(req.url, {
+      method: "POST",
+      headers: req.headers,
+      body: req.body,
+      signal: controller.signal,
+      redirect: "manual",
+    });
   } catch (err) {
     let error: GatewayError;
     if (timedOut) error = GatewayError.upstreamTimeout(hostOf(req.url), req.timeoutMs);
@@ -108,6 +116,14 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamExchan
   }
   status = response.status;
   call.responded(status);
+  if (status >= 300 && status < 400) {
+    await response.body?.cancel().catch(() => undefined);
+    const error = GatewayError.upstreamError(
+      `provider ${hostOf(req.url)} answered with a redirect (HTTP ${status}), which tracegate does not follow: set base_url to the final URL`,
+    );
+    finish({ kind: "error", error });
+    throw error;
+  }
   return {
     response,
     settle: (outcome) => finish(callOutcome(outcome, status), outcome.kind === "complete" ? outcome.json : undefined),

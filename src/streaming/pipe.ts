@@ -33,9 +33,10 @@ export function pipeStream(
   exchange: UpstreamExchange,
   codec: StreamCodec,
   source: ChunkSource | undefined = exchange.response.body?.getReader(),
+  maxEventChars?: number,
 ): ReadableStream<Uint8Array> {
   const reader = source;
-  const parser = new SseParser();
+  const parser = new SseParser(maxEventChars);
   const encoder = new TextEncoder();
   let first = true;
   // Each event's JSON is parsed once, here, for both the codec and the stream tap (usage, finish reasons); the tap

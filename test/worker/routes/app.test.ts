@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { requestApp } from "../helpers/request";
 
 const CONFIG = JSON.stringify({
@@ -69,7 +69,12 @@ describe("POST /v1/chat/completions", () => {
 
   // Bodies with a content-length are read in one native call; without one (chunked), piece by piece.
   const body = (content: string) => JSON.stringify({ model: "mock/echo", messages: [{ role: "user", content }] });
-  const send = (init: RequestInit) => requestApp("/v1/chat/completions", { method: "POST", ...init }, { GATEWAY_CONFIG: CONFIG });
+  const send = (init: RequestInit & { headers?: Record<string, string> }) =>
+    requestApp(
+      "/v1/chat/completions",
+      { method: "POST", ...init, headers: { "content-type": "application/json", ...init.headers } },
+      { GATEWAY_CONFIG: CONFIG },
+    );
   const streamOf = (text: string) =>
     new ReadableStream<Uint8Array>({
       start(controller) {
@@ -82,7 +87,7 @@ describe("POST /v1/chat/completions", () => {
   it("reads a body by its content-length, and a chunked body by pieces, to the same answer", async () => {
     const text = body("héllo");
     const declared = await send({ body: text, headers: { "content-length": String(new TextEncoder().encode(text).length) } });
-    const chunked = await send({ body: streamOf(text), duplex: "half" } as RequestInit);
+    const chunked = await send({ body: streamOf(text), duplex: "half" } as RequestInit & { headers?: Record<string, string> });
     for (const res of [declared, chunked]) {
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ choices: [{ message: { content: "héllo" } }] });
@@ -91,7 +96,7 @@ describe("POST /v1/chat/completions", () => {
 
   it("413 for a chunked body over the limit, and for a body longer than its declared content-length", async () => {
     const big = body("x".repeat(5000));
-    const chunked = await send({ body: streamOf(big), duplex: "half" } as RequestInit);
+    const chunked = await send({ body: streamOf(big), duplex: "half" } as RequestInit & { headers?: Record<string, string> });
     expect(chunked.status).toBe(413);
     const lying = await send({ body: big, headers: { "content-length": "10" } });
     expect(lying.status).toBe(413);
@@ -141,11 +146,15 @@ describe("config errors", () => {
     expect(body.error.message).not.toMatch(/at .*\.ts/);
   });
 
-  it("names the missing secret for a provider key", async () => {
+  it("names the missing provider key's config path to the client, and its binding only in the log (D15)", async () => {
+    const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
     const env = { GATEWAY_CONFIG: JSON.stringify({ model_providers: [{ model: "openai/gpt-4o", access_key: "$NOPE_KEY" }], auth: "none" }) };
     const res = await post("/v1/chat/completions", { model: "openai/gpt-4o", messages: [{ role: "user", content: "x" }] }, env);
     expect(res.status).toBe(500);
-    expect(((await res.json()) as { error: { message: string } }).error.message).toContain("NOPE_KEY");
+    const message = ((await res.json()) as { error: { message: string } }).error.message;
+    expect(message).toBe("model_providers[name=openai/gpt-4o].access_key is not set; the gateway's log says how to set it");
+    expect(log.mock.calls.flat().join(" ")).toContain("secret NOPE_KEY is not set; set it with `wrangler secret put NOPE_KEY`");
+    log.mockRestore();
   });
 });
 

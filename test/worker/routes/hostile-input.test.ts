@@ -88,6 +88,20 @@ describe("request bodies", () => {
     expect(big.status).toBe(413);
     expect(JSON.parse(big.text)).toMatchObject({ type: "error", error: { type: "request_too_large" } });
   });
+  it("refuses what a browser sends cross-site without a preflight: text/plain, a form, no content type (D15)", async () => {
+    const body = JSON.stringify({ model: "mock/echo", messages: [{ role: "user", content: "hi" }] });
+    for (const type of ["text/plain", "text/plain;charset=UTF-8", "multipart/form-data; boundary=x"]) {
+      const res = await send("/v1/chat/completions", body, { "content-type": type });
+      expect(res.status).toBe(415);
+    }
+    const none = await requestApp("/v1/messages", { method: "POST", body: new Blob([body]) }, ENV);
+    expect(none.headers.get("content-type")).toContain("application/json");
+    expect(none.status).toBe(415);
+    expect(((await none.json()) as { error: { message: string } }).error.message).toBe(
+      "content-type must be application/json, got none",
+    );
+    expect((await send("/v1/chat/completions", body, { "content-type": "application/json; charset=utf-8" })).status).toBe(200);
+  });
   // "passes unknown fields through to the provider unchanged" lives in test/e2e/gateway-sdks.test.ts, where a real
   // provider on loopback shows what it received.
 });

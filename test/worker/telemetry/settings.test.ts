@@ -12,6 +12,8 @@ function config(tracing: Partial<TracingConfig> | undefined): GatewayConfig {
     providers: [],
     aliases: {},
     maxBodyBytes: 1024,
+    maxResponseBytes: 4096,
+    maxStreamEventBytes: 1024,
     tracing: tracing && {
       randomSampling: 0,
       trustIncomingSampling: true,
