@@ -20,7 +20,8 @@ const OPENAI_BY_STATUS: Record<number, string> = {
   429: "rate_limit_error",
 };
 
-function messageOf(text: string): string {
+/** The message of a provider's error body: its `error.message` (either API), else the text itself, shortened. */
+export function messageOf(text: string): string {
   try {
     const json: unknown = JSON.parse(text);
     if (typeof json === "object" && json !== null && "error" in json) {
