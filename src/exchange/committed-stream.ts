@@ -1,4 +1,5 @@
 import { asGatewayError, GatewayError } from "../errors";
+import type { RequestTrace } from "../telemetry/request-trace";
 import { SSE_HEADERS } from "./attempt";
 import { clientGone, sleep, type AttemptGate } from "./attempt-gate";
 import { messageOf } from "./upstream-error";
@@ -32,12 +33,14 @@ function settledWithin(settled: Promise<true>, ms: number): Promise<boolean> {
  * answering attempt's stream as it comes, or the codec's error event carrying the last failure. The comments are
  * there because workerd notices a client that has gone only when a write to it fails: without them nothing would
  * stop the retries. Cancelling the body (the client left) aborts `stop`: the pending wait ends, no new attempt starts,
- * an attempt in flight is aborted, and an answer that still came is dropped.
+ * an attempt in flight is aborted, and an answer that still came is dropped. `release` lets the request's trace end
+ * (the attempts' CLIENT spans are in it) once the body has ended or was cancelled.
  */
 function committedBody(
   answer: Promise<Response>,
   streamError: (err: GatewayError) => string,
   stop: AbortController,
+  release: () => void,
 ): ReadableStream<Uint8Array> {
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   const settled = answer.then(
@@ -47,6 +50,7 @@ function committedBody(
   const fail = (controller: ReadableStreamDefaultController<Uint8Array>, err: GatewayError) => {
     controller.enqueue(new TextEncoder().encode(streamError(err)));
     controller.close();
+    release();
   };
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -71,13 +75,18 @@ function committedBody(
       // The attempt's body ends with its own error event on failure; a read that still throws ends the stream.
       const chunk = await reader.read().catch(() => undefined);
       if (chunk === undefined) fail(controller, new GatewayError(502, "upstream_error", "provider response was interrupted"));
-      else if (chunk.done) controller.close();
+      else if (chunk.done) {
+        controller.close();
+        release();
+      }
       else controller.enqueue(chunk.value);
     },
     cancel() {
       stop.abort();
       if (reader) void reader.cancel().catch(() => undefined);
       else void answer.then((res) => res.body?.cancel(), () => undefined);
+      // The attempts' CLIENT spans end as their exchanges settle; once settled, the request's trace may end.
+      void settled.then(release);
     },
   });
 }
@@ -94,7 +103,7 @@ function committedBody(
 export function answerStream(
   run: (gate: AttemptGate) => Promise<Response>,
   streamError: (err: GatewayError) => string,
-  request: Request,
+  { request, trace }: { request: Request; trace: RequestTrace },
 ): Promise<Response> {
   let commit: ((res: Response) => void) | undefined;
   const committed = new Promise<Response>((resolve) => (commit = resolve));
@@ -106,7 +115,9 @@ export function answerStream(
         const send = commit;
         commit = undefined;
         gate.clientSignal = AbortSignal.any([request.signal, stop.signal]);
-        send(new Response(committedBody(answer, streamError, stop), { headers: SSE_HEADERS }));
+        // Held from before the Response is returned: the tracing middleware ends the request's trace after that.
+        const release = trace.hold();
+        send(new Response(committedBody(answer, streamError, stop, release), { headers: SSE_HEADERS }));
       }
       const signal = gate.clientSignal ?? request.signal;
       if (delayMs > 0) await sleep(delayMs, signal);

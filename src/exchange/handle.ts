@@ -31,5 +31,5 @@ export async function handleModelCall<Req>(c: Context<AppEnv>, codec: ClientCode
   const streaming = body.stream === true;
   const call: ModelCall<Req> = { req, clientModel, routes, streaming, limits: await startRateLimits(c) };
   if (!streaming) return tryRoutes(c, codec, call, waitInPlace(c.req.raw));
-  return answerStream((gate) => tryRoutes(c, codec, call, gate), codec.streamError, c.req.raw);
+  return answerStream((gate) => tryRoutes(c, codec, call, gate), codec.streamError, { request: c.req.raw, trace: c.get("trace") });
 }
