@@ -107,13 +107,13 @@ export function answerStream(
 ): Promise<Response> {
   let commit: ((res: Response) => void) | undefined;
   const committed = new Promise<Response>((resolve) => (commit = resolve));
-  const stop = new AbortController();
   const gate: { -readonly [K in keyof AttemptGate]: AttemptGate[K] } = {
     clientSignal: undefined,
     async wait(delayMs) {
       if (delayMs > 0 && commit) {
         const send = commit;
         commit = undefined;
+        const stop = new AbortController();
         gate.clientSignal = AbortSignal.any([request.signal, stop.signal]);
         // Held from before the Response is returned: the tracing middleware ends the request's trace after that.
         const release = trace.hold();

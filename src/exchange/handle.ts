@@ -30,6 +30,9 @@ export async function handleModelCall<Req>(c: Context<AppEnv>, codec: ClientCode
   }
   const streaming = body.stream === true;
   const call: ModelCall<Req> = { req, clientModel, routes, streaming, limits: await startRateLimits(c) };
-  if (!streaming) return tryRoutes(c, codec, call, waitInPlace(c.req.raw));
+  // Only a retry waits (a fallback does not): without one, a stream has nothing to commit early for.
+  if (!streaming || !routes.some((route) => route.provider.retry.attempts > 1)) {
+    return tryRoutes(c, codec, call, waitInPlace(c.req.raw));
+  }
   return answerStream((gate) => tryRoutes(c, codec, call, gate), codec.streamError, { request: c.req.raw, trace: c.get("trace") });
 }
