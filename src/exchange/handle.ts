@@ -34,5 +34,6 @@ export async function handleModelCall<Req>(c: Context<AppEnv>, codec: ClientCode
   if (!streaming || !routes.some((route) => route.provider.retry.attempts > 1)) {
     return tryRoutes(c, codec, call, waitInPlace(c.req.raw));
   }
-  return answerStream((gate) => tryRoutes(c, codec, call, gate), codec.streamError, { request: c.req.raw, trace: c.get("trace") });
+  const context = { request: c.req.raw, trace: c.get("trace") };
+  return answerStream((gate) => tryRoutes(c, codec, call, gate), codec.streamError, context);
 }

@@ -64,7 +64,11 @@ export async function startRateLimits(c: Context<AppEnv>): Promise<RequestLimits
     return { rule, stub: namespace.get(namespace.idFromName(key)) };
   };
   const take = (buckets: readonly Bucket[]) =>
-    Promise.all(buckets.map(({ rule: { rule }, stub }) => stub.take({ requests: rule.requests, tokens: rule.tokens, windowSeconds: rule.windowSeconds })));
+    Promise.all(
+      buckets.map(({ rule: { rule }, stub }) =>
+        stub.take({ requests: rule.requests, tokens: rule.tokens, windowSeconds: rule.windowSeconds }),
+      ),
+    );
 
   const requestBuckets = rules.perRequest.map(bucketOf).filter((b): b is Bucket => b !== undefined);
   const denied = rateLimited(await take(requestBuckets));

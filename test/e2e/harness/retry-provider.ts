@@ -53,7 +53,8 @@ export async function startRetryProvider(): Promise<RetryProvider> {
     if (body.stream !== true) {
       res.writeHead(200, { "content-type": "application/json" });
       const message = { role: "assistant", content: text };
-      res.end(JSON.stringify({ id: "chatcmpl-retry", object: "chat.completion", created: 1_700_000_000, model: "retry", choices: [{ index: 0, message, finish_reason: "stop" }] }));
+      const choices = [{ index: 0, message, finish_reason: "stop" }];
+      res.end(JSON.stringify({ id: "chatcmpl-retry", object: "chat.completion", created: 1_700_000_000, model: "retry", choices }));
       return;
     }
     res.writeHead(200, { "content-type": "text/event-stream" });
