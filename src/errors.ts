@@ -84,6 +84,15 @@ export class GatewayError extends Error {
     return new GatewayError(500, "internal_error", message);
   }
 
+  /**
+   * A provider's own error status, as an error the client's stream can end with once its headers are sent: 429 stays
+   * rate_limited, 504 a timeout, anything else the provider's error.
+   */
+  static providerStatus(status: number, message: string): GatewayError {
+    const type = status === 429 ? "rate_limited" : status === 504 ? "upstream_timeout" : "upstream_error";
+    return new GatewayError(status, type, message);
+  }
+
   /** 502: the provider answered, but not with something the gateway can hand on. */
   static upstreamError(message: string): GatewayError {
     return new GatewayError(502, "upstream_error", message);

@@ -47,7 +47,7 @@ function rule(value: unknown, path: string, issues: Issues) {
   const read = readRule(value, path, issues);
   if (!read?.limit) return undefined;
   return {
-    /** Only requests for this model (as the client names it); undefined = every model. */
+    /** Only requests whose model resolves to one this names (see ratelimit/rules.ts); undefined = every model. */
     model: read.model,
     /** Plano's header selector; undefined counts per authenticated client (key name or JWT `sub`). */
     selector: read.selector,

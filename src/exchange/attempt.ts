@@ -26,7 +26,7 @@ const networkFetch: Fetcher = (url, init) => fetch(url, init);
 const utf8 = new TextDecoder();
 
 const JSON_HEADERS = { "content-type": "application/json" };
-const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
+export const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
 
 /** An attempt that failed in a way worth retrying or falling back from (the provider's retry `on_status`). */
 export interface RetryableFailure {
@@ -57,6 +57,8 @@ export interface AttemptInput {
   readonly attempt: number;
   /** Receives the tokens the call used once it has ended (token rate limits); undefined when nothing needs them. */
   readonly onTokens: ((tokens: number) => void) | undefined;
+  /** Aborts a streamed attempt when the client goes; undefined: the request's own signal. */
+  readonly clientSignal?: AbortSignal | undefined;
 }
 
 function callAttributes(
@@ -82,7 +84,7 @@ function callAttributes(
 export async function attemptCall<Req>(
   c: Context<AppEnv>,
   codec: ClientCodec<Req>,
-  { route, plan, streaming, attempt, onTokens }: AttemptInput,
+  { route, plan, streaming, attempt, onTokens, clientSignal }: AttemptInput,
 ): Promise<AttemptResult> {
   const { provider } = route;
   const url = provider.baseUrl + ADAPTERS[provider.interface].path;
@@ -99,7 +101,7 @@ export async function attemptCall<Req>(
       url,
       headers,
       body: JSON.stringify(plan.upstreamBody),
-      clientSignal: streaming ? c.req.raw.signal : undefined,
+      clientSignal: streaming ? (clientSignal ?? c.req.raw.signal) : undefined,
       timeoutMs: provider.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
       send: KNOWN_PROVIDERS[provider.provider]?.serve ?? networkFetch,
       trace,

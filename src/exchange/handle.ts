@@ -1,74 +1,39 @@
 import type { Context } from "hono";
 import { parseJsonObject, readBodyText } from "./request-body";
-import type { RetryPolicy } from "../config/types";
 import type { AppEnv } from "../env";
-import { asGatewayError, GatewayError } from "../errors";
-import { listModels, resolveRoutes, type ModelRoute } from "../providers/resolve";
-import { enforceRateLimits } from "../ratelimit/enforce";
-import { TranslationError } from "../translate/errors";
-import { attemptCall, type RetryableFailure } from "./attempt";
-import type { ClientCodec, ExchangePlan } from "./types";
-
-function planFor<Req>(codec: ClientCodec<Req>, req: Req, route: ModelRoute, clientModel: string): ExchangePlan {
-  try {
-    return codec.plan(req, route, clientModel);
-  } catch (err) {
-    if (err instanceof TranslationError || err instanceof GatewayError) throw asGatewayError(err);
-    // Planning is a pure function of the client's body: anything else it trips on is an ill-typed field.
-    const target = route.provider.interface === "anthropic" ? "the Anthropic" : "the OpenAI";
-    throw GatewayError.invalidRequest(`request could not be translated to ${target} API: a field has the wrong type`);
-  }
-}
-
-/** Exponential backoff from the policy's base, or the provider's Retry-After; both capped. */
-function delayBefore(retry: number, policy: RetryPolicy, retryAfter: number | undefined): number {
-  return Math.min(retryAfter ?? policy.backoffMs * 2 ** (retry - 1), policy.maxDelayMs);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
-}
+import { GatewayError } from "../errors";
+import { listModels, resolveRoutes } from "../providers/resolve";
+import { startRateLimits } from "../ratelimit/enforce";
+import { waitInPlace } from "./attempt-gate";
+import { answerStream } from "./committed-stream";
+import { tryRoutes, type ModelCall } from "./try-routes";
+import type { ClientCodec } from "./types";
+import { requireModelName } from "./validate";
 
 /**
- * One model call, whatever the client's API: read, validate, resolve, then try the provider — retrying per its
- * `retry` policy, then falling back to the alias's next target — until one answers. Every attempt is its own
- * CLIENT span; nothing reaches the client before an attempt has answered, so retries never duplicate output.
+ * One model call, whatever the client's API: read, validate, resolve, apply the request's rate limits, then try the
+ * provider — retrying per its `retry` policy, then falling back to the alias's next target — until one answers.
+ * Every attempt is its own CLIENT span. Nothing of the content reaches the client before an attempt has answered,
+ * so retries never duplicate output; a streamed request whose retry must wait sends its headers first (see
+ * committed-stream.ts).
  */
 export async function handleModelCall<Req>(c: Context<AppEnv>, codec: ClientCodec<Req>): Promise<Response> {
   const config = c.get("config");
   const body = parseJsonObject(await readBodyText(c.req.raw, config.maxBodyBytes));
   const req = codec.validate(body);
-  const clientModel = String(body.model);
+  // Checked before any provider call: the name reaches a response header, spans and (wildcards) the provider.
+  const clientModel = requireModelName(body);
   const routes = resolveRoutes(config, clientModel);
   if (routes.length === 0) {
     const available = listModels(config).map((m) => m.id).join(", ");
     throw GatewayError.notFound(`model "${clientModel}" is not configured; available: ${available}`, "model");
   }
-  const onTokens = await enforceRateLimits(c, clientModel);
   const streaming = body.stream === true;
-  let failure: RetryableFailure | undefined;
-  let attempt = 0;
-  for (const route of routes) {
-    const plan = planFor(codec, req, route, clientModel);
-    const policy = route.provider.retry;
-    for (let retry = 0; retry < policy.attempts; retry++) {
-      if (attempt > 0) {
-        // Read only once a retry or fallback is due: touching the client's signal costs on every request.
-        const signal = c.req.raw.signal;
-        if (retry > 0) await sleep(delayBefore(retry, policy, failure?.retryAfterMs), signal);
-        if (signal.aborted) throw GatewayError.clientClosed();
-      }
-      const result = await attemptCall(c, codec, { route, plan, streaming, attempt: ++attempt, onTokens });
-      if (result.kind === "answer") return result.response;
-      failure = result;
-    }
+  const call: ModelCall<Req> = { req, clientModel, routes, streaming, limits: await startRateLimits(c) };
+  // Only a retry waits (a fallback does not): without one, a stream has nothing to commit early for.
+  if (!streaming || !routes.some((route) => route.provider.retry.attempts > 1)) {
+    return tryRoutes(c, codec, call, waitInPlace(c.req.raw));
   }
-  if (!failure) throw GatewayError.internal("no provider attempt was made");
-  return failure.answer();
+  const context = { request: c.req.raw, trace: c.get("trace") };
+  return answerStream((gate) => tryRoutes(c, codec, call, gate), codec.streamError, context);
 }

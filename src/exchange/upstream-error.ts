@@ -31,6 +31,11 @@ function parsed(text: string): unknown {
   }
 }
 
+/** The message of an error body (a provider's, or one this module re-enveloped): its `error.message`, else the text. */
+export function errorMessageOf(text: string, status: number): string {
+  return messageOf(parsed(text), text, status, null);
+}
+
 /** The provider's error as the client's API would have it: `{error: {message}}` or `{type: "error", error: {...}}`. */
 function isEnvelope(json: unknown, format: ApiFormat): boolean {
   if (!isRecord(json) || !isRecord(json.error) || typeof json.error.message !== "string") return false;

@@ -35,3 +35,23 @@ export function requireInteger(body: Record<string, unknown>, key: string): void
   if (value === undefined) throw invalid(key, "required");
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1) throw invalid(key, "expected a positive integer");
 }
+
+/** Longest model name a client may send: real names are far shorter; it bounds span attributes and headers. */
+export const MAX_MODEL_NAME_LENGTH = 256;
+
+// Printable ASCII only: the name goes into the `x-tracegate-model` header, which refuses control characters and
+// anything beyond Latin-1, and to the provider in a wildcard route.
+const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
+
+/**
+ * The client's `model`, checked before anything is resolved or sent: a non-empty string of printable ASCII (no
+ * control characters) of at most MAX_MODEL_NAME_LENGTH characters; otherwise a 400 naming `model`.
+ */
+export function requireModelName(body: Record<string, unknown>): string {
+  const model = requireString(body, "model");
+  if (model.length > MAX_MODEL_NAME_LENGTH) throw invalid("model", `longer than ${MAX_MODEL_NAME_LENGTH} characters`);
+  if (!PRINTABLE_ASCII.test(model)) {
+    throw invalid("model", "expected printable ASCII characters only (no control characters)");
+  }
+  return model;
+}

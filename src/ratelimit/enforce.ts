@@ -1,53 +1,112 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { GatewayError } from "../errors";
+import type { ModelRoute } from "../providers/resolve";
+import type { RateLimiter, TakeResult } from "./limiter";
+import { compiledRules, type CompiledRule } from "./rules";
 
 /** Reports the tokens a call used to every token-limited bucket it was counted in. */
 export type TokenSink = (tokens: number) => void;
 
+/** Whether a route may be tried, and where its tokens go if it answers. */
+export type RouteAdmission =
+  | { readonly allowed: true; readonly onTokens: TokenSink | undefined }
+  | { readonly allowed: false; readonly error: GatewayError };
+
+/** One request's rate limits, applied route by route as the request's routes are tried. */
+export interface RequestLimits {
+  /**
+   * Counts the model rules that cover `route` (the model it resolved to) and were not counted yet in this request.
+   * Denied: the route must be skipped like a failed attempt; the error is the client's 429 if no route is left.
+   */
+  admit(route: ModelRoute): Promise<RouteAdmission>;
+}
+
+interface Bucket {
+  readonly rule: CompiledRule;
+  readonly stub: DurableObjectStub<RateLimiter>;
+}
+
+
+/** The 429 for the longest wait among denied takes; undefined when every take was allowed. */
+function rateLimited(results: readonly TakeResult[]): GatewayError | undefined {
+  let wait = 0;
+  for (const r of results) if (!r.allowed) wait = Math.max(wait, r.retryAfterSeconds);
+  return wait === 0 ? undefined : GatewayError.rateLimited(wait);
+}
+
 /**
- * Applies `ratelimits` to one model call: every matching rule's bucket must have room, else 429 with Retry-After.
- * Requests are counted before the call; tokens are added after it from the actual usage (the returned sink, or
- * undefined when no matching rule limits tokens, so the call need not watch usage for it).
+ * Applies `ratelimits` to one model call. Rules without `model` are counted now, once for the request (429 with
+ * Retry-After when one is full). Rules with `model` match the model a route resolved to, however the client named
+ * it, and are counted by `admit` as each route is tried, each at most once per request. Requests are counted before
+ * the call; tokens after it, from the usage of the route that answered. Undefined when the config has no rules.
  */
-export async function enforceRateLimits(c: Context<AppEnv>, clientModel: string): Promise<TokenSink | undefined> {
-  const rules = c.get("config").rateLimits;
-  if (!rules || rules.length === 0) return undefined;
+export async function startRateLimits(c: Context<AppEnv>): Promise<RequestLimits | undefined> {
+  const rules = compiledRules(c.get("config"));
+  if (!rules) return undefined;
   const namespace = c.env.RATE_LIMITER;
   if (!namespace) {
     throw GatewayError.configError("ratelimits need the RATE_LIMITER Durable Object binding (see wrangler.toml)");
   }
-  const buckets = [];
-  for (const rule of rules) {
-    // The rule itself is part of the bucket's name, so changing a limit starts fresh buckets for it.
-    const ruleId = JSON.stringify([rule.model, rule.selector, rule.requests, rule.tokens, rule.windowSeconds]);
-    if (rule.model !== undefined && rule.model !== clientModel) continue;
+  const bucketOf = (rule: CompiledRule): Bucket | undefined => {
+    const { selector } = rule.rule;
     let key: string;
-    if (rule.selector) {
-      const value = c.req.header(rule.selector.header);
-      if (value === undefined || (rule.selector.value !== "*" && value !== rule.selector.value)) continue;
-      key = `${ruleId}|header:${value}`;
+    if (selector) {
+      const value = c.req.header(selector.header);
+      if (value === undefined || (selector.value !== "*" && value !== selector.value)) return undefined;
+      key = `${rule.id}|header:${value}`;
     } else {
-      key = `${ruleId}|client:${c.get("clientName") ?? "anonymous"}`;
+      key = `${rule.id}|client:${c.get("clientName") ?? "anonymous"}`;
     }
-    buckets.push({ rule, stub: namespace.get(namespace.idFromName(key)) });
-  }
-  const results = await Promise.all(
-    buckets.map(({ rule, stub }) =>
-      stub.take({ requests: rule.requests, tokens: rule.tokens, windowSeconds: rule.windowSeconds }),
-    ),
-  );
-  const denied = results.filter((r) => !r.allowed);
-  if (denied.length > 0) {
-    const wait = Math.max(...denied.map((r) => r.retryAfterSeconds));
-    throw GatewayError.rateLimited(wait);
-  }
-  const tokenBuckets = buckets.filter(({ rule }) => rule.tokens !== undefined);
-  if (tokenBuckets.length === 0) return undefined;
-  return (tokens) => {
-    if (tokens <= 0) return;
-    c.executionCtx.waitUntil(
-      Promise.all(tokenBuckets.map(({ rule, stub }) => stub.addTokens(tokens, rule.windowSeconds))),
+    return { rule, stub: namespace.get(namespace.idFromName(key)) };
+  };
+  const take = (buckets: readonly Bucket[]) =>
+    Promise.all(
+      buckets.map(({ rule: { rule }, stub }) =>
+        stub.take({ requests: rule.requests, tokens: rule.tokens, windowSeconds: rule.windowSeconds }),
+      ),
     );
+
+  const requestBuckets = rules.perRequest.map(bucketOf).filter((b): b is Bucket => b !== undefined);
+  const denied = rateLimited(await take(requestBuckets));
+  if (denied) throw denied;
+
+  // Per request: model rules already counted (their buckets, for the tokens of any later route they cover) and
+  // those that denied (a later route they cover is denied without asking again).
+  const counted = new Map<CompiledRule, Bucket>();
+  const refused = new Map<CompiledRule, GatewayError>();
+  const sinkFor = (buckets: readonly Bucket[]): TokenSink | undefined => {
+    const tokenBuckets = buckets.filter(({ rule }) => rule.rule.tokens !== undefined);
+    if (tokenBuckets.length === 0) return undefined;
+    return (tokens) => {
+      if (tokens <= 0) return;
+      c.executionCtx.waitUntil(
+        Promise.all(tokenBuckets.map(({ rule, stub }) => stub.addTokens(tokens, rule.rule.windowSeconds))),
+      );
+    };
+  };
+  return {
+    async admit(route) {
+      const covering = rules.perModel.filter((rule) => rule.models?.has(route.resolvedModel));
+      for (const rule of covering) {
+        const error = refused.get(rule);
+        if (error) return { allowed: false, error };
+      }
+      const fresh = covering
+        .filter((rule) => !counted.has(rule))
+        .map(bucketOf)
+        .filter((b): b is Bucket => b !== undefined);
+      const results = await take(fresh);
+      results.forEach((result, i) => {
+        const bucket = fresh[i];
+        if (!bucket) return;
+        if (result.allowed) counted.set(bucket.rule, bucket);
+        else refused.set(bucket.rule, GatewayError.rateLimited(result.retryAfterSeconds));
+      });
+      const error = rateLimited(results);
+      if (error) return { allowed: false, error };
+      const routeBuckets = covering.map((rule) => counted.get(rule)).filter((b): b is Bucket => b !== undefined);
+      return { allowed: true, onTokens: sinkFor([...requestBuckets, ...routeBuckets]) };
+    },
   };
 }

@@ -1,6 +1,7 @@
 import { SpanKind, SpanStatusCode, type Attributes, type Context, type Tracer } from "@opentelemetry/api";
 import { formatTraceparent } from "./propagation/traceparent";
 import type { CallOutcome, ClientCall, ClientCallInit, RequestTrace } from "./request-trace";
+import { holdRecorder } from "./sdk/tracer";
 
 /** Durations of the latest upstream call, for the `Server-Timing` response header (milliseconds). */
 export interface CallTimings {
@@ -22,6 +23,7 @@ export function tracedRequest(
   return {
     captureContent: opts.captureContent,
     recording: opts.sampled,
+    hold: () => holdRecorder(ctx),
     startCall(init: ClientCallInit): ClientCall {
       const span = tracer.startSpan(
         init.name,

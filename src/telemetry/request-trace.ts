@@ -37,6 +37,11 @@ export interface RequestTrace {
   /** Whether this request's spans are recorded (tracing on and sampled): span attributes are worth computing. */
   readonly recording: boolean;
   startCall(init: ClientCallInit): ClientCall;
+  /**
+   * Keeps the request's trace open (the SERVER span neither ends nor is exported) until the returned function is
+   * called: for attempts made after the Response was returned (a committed stream).
+   */
+  hold(): () => void;
 }
 
 /** Tracing off: no spans, and the caller's own trace headers travel upstream unchanged. */
@@ -53,5 +58,10 @@ export function passthroughTrace(incoming: Headers): RequestTrace {
     end() {},
   };
   const silent: ClientCall = { ...call, headers: {} };
-  return { captureContent: false, recording: false, startCall: (init) => (init.propagate ? call : silent) };
+  return {
+    captureContent: false,
+    recording: false,
+    startCall: (init) => (init.propagate ? call : silent),
+    hold: () => () => undefined,
+  };
 }

@@ -46,6 +46,24 @@ export class SpanRecorder implements SpanSink {
   ended(span: SpanData): void {
     if (this.spans.length < MAX_SPANS_PER_REQUEST) this.spans.push(span);
     else this.losses.spansOverRequestCap++;
+    this.release();
+  }
+
+  /**
+   * Keeps the request open as an open span would, until the returned function is called (once counts): for work that
+   * outlives the returned Response and may still start spans (a committed stream's retries).
+   */
+  hold(): () => void {
+    this.open++;
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      this.release();
+    };
+  }
+
+  private release(): void {
     this.open--;
     // Waiters ask for "only the SERVER span left"; it is the last span to end.
     if (this.open <= 1) for (const waiter of this.idleWaiters.splice(0)) waiter();
@@ -65,6 +83,13 @@ export function contextWithRecorder(ctx: Context, recorder: SpanRecorder): Conte
 function recorderOf(ctx: Context): SpanRecorder | undefined {
   const value = ctx.getValue(RECORDER_KEY);
   return value instanceof SpanRecorder ? value : undefined;
+}
+
+const NOTHING_HELD = () => undefined;
+
+/** Holds the recorder of `ctx`'s request open (see SpanRecorder.hold); nothing to hold outside a request. */
+export function holdRecorder(ctx: Context): () => void {
+  return recorderOf(ctx)?.hold() ?? NOTHING_HELD;
 }
 
 /**
