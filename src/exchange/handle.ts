@@ -46,6 +46,7 @@ export async function handleModelCall<Req>(c: Context<AppEnv>, codec: ClientCode
   const body = parseJsonObject(await readBodyText(c.req.raw, config.maxBodyBytes));
   const req = codec.validate(body);
   const clientModel = String(body.model);
+  c.get("trace").requested(clientModel);
   const routes = resolveRoutes(config, clientModel);
   if (routes.length === 0) {
     const available = listModels(config).map((m) => m.id).join(", ");

@@ -34,8 +34,12 @@ export interface ClientCall {
 /** A request's tracing: the seam through which upstream.ts reports, whether tracing is on, off or unsampled. */
 export interface RequestTrace {
   readonly captureContent: boolean;
+  /** Inline media kept in captured input messages (`tracing.capture_content_media`). */
+  readonly captureMedia: boolean;
   /** Whether this request's spans are recorded (tracing on and sampled): span attributes are worth computing. */
   readonly recording: boolean;
+  /** The model the client asked for (an alias or a model name): `tracegate.request.model` on the SERVER and CLIENT spans. */
+  requested(model: string): void;
   startCall(init: ClientCallInit): ClientCall;
 }
 
@@ -53,5 +57,10 @@ export function passthroughTrace(incoming: Headers): RequestTrace {
     end() {},
   };
   const silent: ClientCall = { ...call, headers: {} };
-  return { captureContent: false, recording: false, startCall: (init) => (init.propagate ? call : silent) };
+  return {
+    captureContent: false,
+    captureMedia: false,
+    recording: false,
+    requested() {},
+    startCall: (init) => (init.propagate ? call : silent) };
 }

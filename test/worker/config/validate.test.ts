@@ -548,6 +548,8 @@ describe("tracing", () => {
       randomSampling: 12.5,
       trustIncomingSampling: false,
       captureContent: true,
+      captureContentMaxBytes: 16 * 1024,
+      captureContentMedia: false,
       headerPrefixes: ["x-app-", "x-tenant-"],
       staticAttributes: { "deployment.environment": "prod", "service.replicas": "3", "feature.beta": "true" },
       exporters: [
@@ -567,6 +569,8 @@ describe("tracing", () => {
       randomSampling: 0,
       trustIncomingSampling: true,
       captureContent: false,
+      captureContentMaxBytes: 16 * 1024,
+      captureContentMedia: false,
       headerPrefixes: ["x-"],
       staticAttributes: {},
       exporters: [],

@@ -18,6 +18,8 @@ function config(tracing: Partial<TracingConfig> | undefined): GatewayConfig {
       headerPrefixes: [],
       staticAttributes: {},
       captureContent: false,
+      captureContentMaxBytes: 16 * 1024,
+      captureContentMedia: false,
       exporters: [],
       ...tracing,
     },
