@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "./harness/otlp-receiver";
 import { startWranglerDev, type DevServer } from "./harness/wrangler-dev";
+import { wranglerSettings } from "./harness/wrangler-settings";
 
 // Cloudflare's own Workers observability (`[observability]` with traces on) next to tracegate's tracing: the same
 // requests to tracegate under `wrangler dev` with and without it export the same spans.
@@ -80,12 +80,7 @@ async function spansOf(server: DevServer, body: Record<string, unknown>) {
 
 describe("Cloudflare's Workers observability on changes nothing in tracegate's spans", () => {
   it("the test config is the deployed Worker's plus [observability] with traces on", () => {
-    const settings = (path: string) =>
-      readFileSync(new URL(`../../${path}`, import.meta.url), "utf8")
-        .split("\n")
-        .map((line) => line.replace(/#.*$/, "").trim())
-        .filter((line) => line !== "" && !/^(name|main|workers_dev)\s*=/.test(line));
-    const observability = settings("test/observability/wrangler.toml");
+    const observability = wranglerSettings("test/observability/wrangler.toml");
     const start = observability.indexOf("[observability]");
     expect(observability.slice(start)).toEqual([
       "[observability]",
@@ -95,7 +90,7 @@ describe("Cloudflare's Workers observability on changes nothing in tracegate's s
       "enabled = true",
       "head_sampling_rate = 1",
     ]);
-    expect(observability.slice(0, start)).toEqual(settings("wrangler.toml"));
+    expect(observability.slice(0, start)).toEqual(wranglerSettings("wrangler.toml"));
   });
 
   for (const [label, body] of [
