@@ -5,6 +5,7 @@ import {
   expectMapping,
   expectNumberIn,
   expectOneOf,
+  expectPositiveInteger,
   expectStringList,
   fail,
   isMapping,
@@ -14,12 +15,16 @@ import {
 } from "./check";
 import { listOf, mapping, required, withDefault, type Frozen } from "./schema";
 
+
 /** Plano tracing keys for its Envoy tracer and internal spans. */
 const PLANO_TRACING_KEYS = ["trace_arch_internal", "opentracing_grpc_endpoint", "sampling_rate", "custom_attributes"];
 const PLANO_TRACING_REASONS = {
   opentracing_grpc_endpoint: "ignored (Workers cannot export over gRPC; list an OTLP/HTTP endpoint under tracing.exporters)",
 };
 const PROTOCOLS = ["http/protobuf", "http/json"] as const;
+
+/** Default cap of one captured-content attribute (`capture_content_max_bytes`): 16 KiB of UTF-8. */
+export const DEFAULT_CONTENT_MAX_BYTES = 16 * 1024;
 
 /** `static:` span attributes; numbers and booleans are kept as their text. */
 function staticAttributes(value: unknown, path: string, issues: Issues): Record<string, string> | undefined {
@@ -75,6 +80,8 @@ const readTracing = mapping(
     random_sampling: randomSampling,
     trust_incoming_sampling: withDefault(expectBoolean, true),
     capture_content: withDefault(expectBoolean, false),
+    capture_content_max_bytes: withDefault(expectPositiveInteger, DEFAULT_CONTENT_MAX_BYTES),
+    capture_content_media: withDefault(expectBoolean, false),
     span_attributes: withDefault(readSpanAttributes, { header_prefixes: [], static: {} }),
     exporters: withDefault(listOf(exporter), []),
   },
@@ -93,6 +100,10 @@ export function validateTracing(value: unknown, issues: Issues) {
     headerPrefixes: tracing.span_attributes.header_prefixes,
     staticAttributes: tracing.span_attributes.static,
     captureContent: tracing.capture_content,
+    /** UTF-8 bytes kept of each captured-content attribute; longer values are cut with a marker. */
+    captureContentMaxBytes: tracing.capture_content_max_bytes,
+    /** Keep inline base64 media in captured messages instead of a `{type, mime_type, bytes}` placeholder. */
+    captureContentMedia: tracing.capture_content_media,
     exporters: tracing.exporters,
   };
 }

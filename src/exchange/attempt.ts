@@ -13,6 +13,7 @@ import { pipeStream, type ChunkSource } from "../streaming/pipe";
 import { inputContentAttributes } from "../telemetry/genai/content";
 import { requestAttributes } from "../telemetry/genai/request";
 import { responseTap } from "../telemetry/genai/response";
+import type { RequestTrace } from "../telemetry/request-trace";
 import { callUpstream, DEFAULT_UPSTREAM_TIMEOUT_MS, hostOf, type Fetcher, type UpstreamExchange } from "./upstream";
 import { requireCompleteStream } from "./stream-complete";
 import type { ClientCodec, ExchangePlan } from "./types";
@@ -62,7 +63,7 @@ export interface AttemptInput {
 }
 
 function callAttributes(
-  captureContent: boolean,
+  trace: RequestTrace,
   { provider }: ModelRoute,
   plan: ExchangePlan,
   { url, streaming, attempt }: { url: string; streaming: boolean; attempt: number },
@@ -73,7 +74,9 @@ function callAttributes(
     streaming,
   });
   attributes["tracegate.attempt"] = attempt;
-  if (captureContent) Object.assign(attributes, inputContentAttributes(provider.interface, plan.upstreamBody));
+  if (trace.captureContent) {
+    Object.assign(attributes, inputContentAttributes(provider.interface, plan.upstreamBody, trace.captureMedia));
+  }
   return attributes;
 }
 
@@ -91,7 +94,7 @@ export async function attemptCall<Req>(
   const trace = c.get("trace");
   // Span attributes and the response tap cost allocations on every request: only when a span records or a token
   // rate limit needs the usage.
-  const attributes = trace.recording ? callAttributes(trace.captureContent, route, plan, { url, streaming, attempt }) : {};
+  const attributes = trace.recording ? callAttributes(trace, route, plan, { url, streaming, attempt }) : {};
   const tap = trace.recording || onTokens ? responseTap(provider.interface, { captureContent: trace.captureContent }) : undefined;
   const retryOn = provider.retry.onStatus;
   const headers = upstreamHeaders(provider, codec.format, c.req.raw.headers, c.env, streaming, c.get("authHeader"));

@@ -23,6 +23,7 @@ export async function handleModelCall<Req>(c: Context<AppEnv>, codec: ClientCode
   const req = codec.validate(body);
   // Checked before any provider call: the name reaches a response header, spans and (wildcards) the provider.
   const clientModel = requireModelName(body);
+  c.get("trace").requested(clientModel);
   const routes = resolveRoutes(config, clientModel);
   if (routes.length === 0) {
     const available = listModels(config).map((m) => m.id).join(", ");

@@ -1,7 +1,6 @@
 import {
   context as apiContext,
   ROOT_CONTEXT,
-  SpanStatusCode,
   trace,
   type Span,
   type SpanContext,
@@ -9,8 +8,8 @@ import {
 import type { Context as HonoContext, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import type { AppEnv } from "../env";
-import { tracedRequest, type CallTimings } from "../telemetry/call-span";
-import { serverAttributes, serverTiming } from "../telemetry/server-span";
+import { tracedRequest, type CallSpanOptions, type CallReport } from "../telemetry/call-span";
+import { clientSpanAttributes, endServerSpan, serverAttributes, serverTiming } from "../telemetry/server-span";
 import { exportBuffered } from "../telemetry/export/loop";
 import { newSpanId, newTraceId } from "../telemetry/sdk/ids";
 import { passthroughTrace } from "../telemetry/request-trace";
@@ -21,7 +20,7 @@ import { formatTraceparent, parseTraceparent } from "../telemetry/propagation/tr
 import { formatTracestate, parseTracestate } from "../telemetry/propagation/tracestate";
 import { TraceStateValue } from "../telemetry/propagation/tracestate-value";
 import { contextWithRecorder, GatewayTracerProvider, SpanRecorder, startServerSpan } from "../telemetry/sdk/tracer";
-import { GATEWAY_SCOPE } from "../telemetry/sdk/version";
+import { GATEWAY_SCOPE } from "../telemetry/version";
 
 /**
  * The route Hono matched, as registered ("/v1/chat/completions"), or undefined when only middlewares matched (an
@@ -78,13 +77,16 @@ export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppE
         )
       : trace.wrapSpanContext(spanContext);
     const ctx = trace.setSpan(contextWithRecorder(ROOT_CONTEXT, recorder), server);
-    const timings: CallTimings = {};
-    const opts = {
+    const timings: CallReport = {};
+    const opts: CallSpanOptions = {
       captureContent: settings.captureContent,
+      contentMaxBytes: settings.contentMaxBytes,
+      captureMedia: settings.captureMedia,
+      latestGenAi: settings.latestGenAi,
       sampled: decision.sampled,
       flags: decision.flags,
       tracestate,
-      extraAttributes,
+      extraAttributes: decision.sampled ? clientSpanAttributes(extraAttributes, headers) : extraAttributes,
     };
     c.set("trace", tracedRequest(tracer, ctx, opts, timings));
     await apiContext.with(ctx, next);
@@ -93,20 +95,23 @@ export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppE
     c.res.headers.set("traceresponse", traceparent);
     c.res.headers.append("server-timing", serverTiming(traceparent, timings));
     if (!decision.sampled) return;
-    const status = c.res.status;
-    server.setAttribute("http.response.status_code", status);
-    if (status >= 500) {
-      server.setAttribute("error.type", String(status));
-      server.setStatus({ code: SpanStatusCode.ERROR });
-    }
-    c.executionCtx.waitUntil(finish(server, recorder, settings));
+    c.executionCtx.waitUntil(finish(server, c.res.status, recorder, timings, settings));
   };
 }
 
-/** Ends the SERVER span once every CLIENT span has ended (after a stream's last chunk), then exports (coalesced). */
-async function finish(server: Span, recorder: SpanRecorder, settings: TracingSettings): Promise<void> {
+/**
+ * Ends the SERVER span once every CLIENT span has ended (after a stream's last chunk), with what the calls left
+ * behind (a stream that failed or was cancelled after its 200), then exports (coalesced).
+ */
+async function finish(
+  server: Span,
+  status: number,
+  recorder: SpanRecorder,
+  timings: CallReport,
+  settings: TracingSettings,
+): Promise<void> {
   await recorder.idle();
-  server.end();
+  endServerSpan(server, status, timings);
   isolateSpanBuffer.add(recorder.spans);
   await exportBuffered(isolateSpanBuffer, settings.targets, settings.resource, {
     fetch: (input, init) => fetch(input, init),

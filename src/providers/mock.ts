@@ -2,8 +2,14 @@
  * The built-in `mock` provider: an OpenAI-compatible server that lives inside the Worker, so the default config
  * answers without any API key. It is reached through the same upstream call as real providers (a fetch-shaped
  * function), so translation, streaming and tracing all run for it as for a real provider.
- * Replies are deterministic: the text of the last user message, streamed word by word.
+ * Replies are deterministic: the text of the last user message, streamed word by word. The model `broken-stream`
+ * (`mock/broken-stream`) streams its first two events and then fails like a connection reset, so the handling of a
+ * provider that dies mid-stream can be seen without a network.
  */
+
+/** The mock model whose stream breaks after its first events. */
+export const BROKEN_STREAM_MODEL = "broken-stream";
+const EVENTS_BEFORE_BREAK = 2;
 
 interface MockMessage {
   readonly role?: unknown;
@@ -81,8 +87,13 @@ export async function mockFetch(request: Request): Promise<Response> {
   events.push("data: [DONE]\n\n");
   const encoder = new TextEncoder();
   let next = 0;
+  const breaks = model === BROKEN_STREAM_MODEL;
   const stream = new ReadableStream<Uint8Array>({
     pull(controller) {
+      if (breaks && next === EVENTS_BEFORE_BREAK) {
+        controller.error(new Error("mock: connection reset mid-stream"));
+        return;
+      }
       const event = events[next++];
       if (event === undefined) controller.close();
       else controller.enqueue(encoder.encode(event));

@@ -1,12 +1,45 @@
 import { SpanKind, SpanStatusCode, type Attributes, type Context, type Tracer } from "@opentelemetry/api";
+import { capContent } from "./genai/content-limits";
+import { toLatestGenAi } from "./genai/semconv";
 import { formatTraceparent } from "./propagation/traceparent";
 import type { CallOutcome, ClientCall, ClientCallInit, RequestTrace } from "./request-trace";
 import { holdRecorder } from "./sdk/tracer";
+import { CONTENT_ATTRIBUTE_KEYS } from "./sdk/limits";
 
-/** Durations of the latest upstream call, for the `Server-Timing` response header (milliseconds). */
-export interface CallTimings {
+/** A failed end of a call: the span's `error.type` and status message. */
+export interface CallFailure {
+  readonly type: string;
+  readonly message: string;
+}
+
+/**
+ * What the request's SERVER span learns from its upstream calls: the latest call's durations (for `Server-Timing`,
+ * milliseconds) and how it ended, and the model the client asked for. A call that ended in an error or a client
+ * cancel after the response had started (a stream) leaves `failure`, so the SERVER span ends in ERROR too; a later
+ * call (a retry) replaces it.
+ */
+export interface CallReport {
   ttfb?: number;
   upstream?: number;
+  failure?: CallFailure;
+  /** `model` of the client's request (an alias or a model name), as `tracegate.request.model`. */
+  requestedModel?: string;
+}
+
+/** Per-request options of the CLIENT spans, decided by the tracing middleware. */
+export interface CallSpanOptions {
+  readonly captureContent: boolean;
+  /** UTF-8 bytes kept of each captured-content attribute. */
+  readonly contentMaxBytes: number;
+  /** Inline media kept in captured input messages. */
+  readonly captureMedia: boolean;
+  /** The newest GenAI convention names (OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental). */
+  readonly latestGenAi: boolean;
+  readonly sampled: boolean;
+  readonly flags: number;
+  readonly tracestate: string;
+  /** Request-wide attributes every CLIENT span carries (span_attributes, cloudflare.ray_id). */
+  readonly extraAttributes: Attributes;
 }
 
 /**
@@ -14,22 +47,27 @@ export interface CallTimings {
  * request's SERVER span; the provider receives a `traceparent` whose parent-id is that span. Unsampled requests get
  * non-recording spans with fresh ids, so propagation is the same either way.
  */
-export function tracedRequest(
-  tracer: Tracer,
-  ctx: Context,
-  opts: { captureContent: boolean; sampled: boolean; flags: number; tracestate: string; extraAttributes: Attributes },
-  timings: CallTimings,
-): RequestTrace {
+export function tracedRequest(tracer: Tracer, ctx: Context, opts: CallSpanOptions, timings: CallReport): RequestTrace {
+  const recordedAttributes = (attrs: Attributes): Attributes => {
+    if (opts.captureContent) capContentAttributes(attrs, opts.contentMaxBytes);
+    if (opts.latestGenAi) toLatestGenAi(attrs);
+    return attrs;
+  };
   return {
     captureContent: opts.captureContent,
+    captureMedia: opts.captureMedia,
     recording: opts.sampled,
     hold: () => holdRecorder(ctx),
+    requested(model) {
+      timings.requestedModel = model;
+    },
     startCall(init: ClientCallInit): ClientCall {
-      const span = tracer.startSpan(
-        init.name,
-        { kind: SpanKind.CLIENT, attributes: withExtra(opts.extraAttributes, init.attributes) },
-        ctx,
-      );
+      let attributes = init.attributes;
+      if (opts.sampled) {
+        attributes = recordedAttributes(withExtra(opts.extraAttributes, init.attributes));
+        if (timings.requestedModel !== undefined) attributes["tracegate.request.model"] = timings.requestedModel;
+      }
+      const span = tracer.startSpan(init.name, { kind: SpanKind.CLIENT, attributes }, ctx);
       const { traceId, spanId } = span.spanContext();
       const headers: Record<string, string> = {};
       if (init.propagate) {
@@ -51,9 +89,11 @@ export function tracedRequest(
         },
         end(outcome: CallOutcome) {
           timings.upstream = Date.now() - start;
+          // Errors and cancels reach the SERVER span; a provider's 4xx/5xx answer reaches it as the status it sent.
+          timings.failure = outcome.kind === "complete" ? undefined : failureOf(outcome);
           if (!recording) return;
           // upstream.ts has fed the observer every event / the whole response by now.
-          if (init.observer) span.setAttributes(init.observer.attributes(opts.captureContent));
+          if (init.observer) span.setAttributes(recordedAttributes(init.observer.attributes(opts.captureContent)));
           const failure = failureOf(outcome);
           if (failure) {
             span.setAttribute("error.type", failure.type);
@@ -66,12 +106,20 @@ export function tracedRequest(
   };
 }
 
+/** Captured content cut to its own cap, with a marker (the SDK's value length limit would cut it silently). */
+function capContentAttributes(attrs: Attributes, maxBytes: number): void {
+  for (const key of CONTENT_ATTRIBUTE_KEYS) {
+    const value = attrs[key];
+    if (typeof value === "string") attrs[key] = capContent(value, maxBytes);
+  }
+}
+
 /** The request-wide attributes under the call's own; no copy when there are none (the span copies them anyway). */
 function withExtra(extra: Attributes, own: Attributes): Attributes {
   return Object.keys(extra).length === 0 ? own : { ...extra, ...own };
 }
 
-function failureOf(outcome: CallOutcome): { type: string; message: string } | undefined {
+function failureOf(outcome: CallOutcome): CallFailure | undefined {
   if (outcome.kind === "cancelled") return { type: "cancelled", message: "client cancelled the request" };
   if (outcome.kind === "error") return { type: outcome.error.type, message: outcome.error.message };
   if (outcome.status >= 400) return { type: String(outcome.status), message: `provider answered ${outcome.status}` };

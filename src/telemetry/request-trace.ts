@@ -34,8 +34,12 @@ export interface ClientCall {
 /** A request's tracing: the seam through which upstream.ts reports, whether tracing is on, off or unsampled. */
 export interface RequestTrace {
   readonly captureContent: boolean;
+  /** Inline media kept in captured input messages (`tracing.capture_content_media`). */
+  readonly captureMedia: boolean;
   /** Whether this request's spans are recorded (tracing on and sampled): span attributes are worth computing. */
   readonly recording: boolean;
+  /** The model the client asked for (an alias or a model name): `tracegate.request.model` on the SERVER and CLIENT spans. */
+  requested(model: string): void;
   startCall(init: ClientCallInit): ClientCall;
   /**
    * Keeps the request's trace open (the SERVER span neither ends nor is exported) until the returned function is
@@ -60,7 +64,9 @@ export function passthroughTrace(incoming: Headers): RequestTrace {
   const silent: ClientCall = { ...call, headers: {} };
   return {
     captureContent: false,
+    captureMedia: false,
     recording: false,
+    requested() {},
     startCall: (init) => (init.propagate ? call : silent),
     hold: () => () => undefined,
   };

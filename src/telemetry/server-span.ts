@@ -1,5 +1,6 @@
-import type { Attributes } from "@opentelemetry/api";
-import type { CallTimings } from "./call-span";
+import { SpanStatusCode, type Attributes, type Span } from "@opentelemetry/api";
+import type { CallReport } from "./call-span";
+import { addUrlAttributes } from "./url-attributes";
 
 /**
  * The path of an absolute request URL as it arrived (not percent-decoded, like URL.pathname), without a URL object
@@ -21,7 +22,8 @@ export function rawPath(url: string): string {
 
 /**
  * The SERVER span's HTTP attributes: method, path as it arrived, the matched route, user agent, and what Cloudflare
- * says of the client and the data centre, and the authenticated client's name (never its key). `headerAttributes`
+ * says of the client and the data centre, the host and port addressed, the query (secrets redacted), and the
+ * authenticated client's name (never its key). `headerAttributes`
  * (Plano's span_attributes) come first.
  */
 export function serverAttributes(
@@ -32,12 +34,14 @@ export function serverAttributes(
 ): Attributes {
   const url = req.url; // a getter that makes a new string on each read
   const cf = (req as { cf?: { colo?: unknown } }).cf;
+  const scheme = url.slice(0, url.indexOf(":"));
   const attributes: Attributes = {
     ...headerAttributes,
     "http.request.method": req.method,
     "url.path": rawPath(url),
-    "url.scheme": url.slice(0, url.indexOf(":")),
+    "url.scheme": scheme,
   };
+  addUrlAttributes(url, scheme, attributes);
   if (route !== undefined) attributes["http.route"] = route;
   const ua = req.headers.get("user-agent");
   if (ua) attributes["user_agent.original"] = ua;
@@ -51,9 +55,36 @@ export function serverAttributes(
 }
 
 /** The `Server-Timing` value: the trace, time to the provider's headers and the whole upstream call. */
-export function serverTiming(traceparent: string, timings: CallTimings): string {
+export function serverTiming(traceparent: string, timings: CallReport): string {
   let value = `trace;desc="${traceparent}"`;
   if (timings.ttfb !== undefined) value += `, ttfb;dur=${timings.ttfb}`;
   if (timings.upstream !== undefined) value += `, upstream;dur=${timings.upstream}`;
   return value;
+}
+
+/**
+ * The attributes every CLIENT span of a request carries: Plano's span_attributes and the request's `cf-ray` (as
+ * `cloudflare.ray_id`, like the SERVER span), which ties the call to Cloudflare's own logs and Workers traces.
+ */
+export function clientSpanAttributes(headerAttributes: Attributes, headers: Headers): Attributes {
+  const ray = headers.get("cf-ray");
+  return ray ? { ...headerAttributes, "cloudflare.ray_id": ray } : headerAttributes;
+}
+
+/**
+ * Ends the SERVER span: the status code as sent; ERROR for a 5xx, and for a response that started well but whose
+ * upstream call then failed or was cancelled (a stream cut off mid-way), with that failure's `error.type`.
+ */
+export function endServerSpan(server: Span, status: number, calls: CallReport): void {
+  const failure = calls.failure;
+  if (calls.requestedModel !== undefined) server.setAttribute("tracegate.request.model", calls.requestedModel);
+  server.setAttribute("http.response.status_code", status);
+  if (status >= 500) {
+    server.setAttribute("error.type", String(status));
+    server.setStatus({ code: SpanStatusCode.ERROR });
+  } else if (failure) {
+    server.setAttribute("error.type", failure.type);
+    server.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });
+  }
+  server.end();
 }

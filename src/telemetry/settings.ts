@@ -1,14 +1,25 @@
-import type { GatewayConfig } from "../config/types";
+import { DEFAULT_CONTENT_MAX_BYTES, type GatewayConfig } from "../config/types";
+import { TRUNCATION_MARKER_MAX } from "./genai/content-limits";
+import { DEFAULT_DOUBLE_KEYS, LATEST_DOUBLE_KEYS } from "./sdk/attribute-types";
 import { resolveExportTargets, resourceFromEnv, type ExportTarget } from "./export/config";
 import { samplerFromEnv, type SamplerConfig } from "./propagation/sampler";
 import { spanLimitsFromEnv, type SpanLimits } from "./sdk/limits";
 import type { Resource } from "./sdk/span-data";
-import { PACKAGE_VERSION } from "./sdk/version";
+import { PACKAGE_VERSION } from "./version";
 
 /** Everything tracing needs that does not change between requests; undefined when tracing is off. */
 export interface TracingSettings {
   readonly sampler: SamplerConfig;
   readonly captureContent: boolean;
+  /** UTF-8 bytes kept of one captured-content attribute (`tracing.capture_content_max_bytes`, default 16 KiB). */
+  readonly contentMaxBytes: number;
+  /** Inline media kept in captured input messages (`tracing.capture_content_media`); else a placeholder. */
+  readonly captureMedia: boolean;
+  /**
+   * `OTEL_SEMCONV_STABILITY_OPT_IN` lists `gen_ai_latest_experimental`: the newest GenAI convention names and types
+   * (semantic-conventions-genai main) instead of the ones in force today (v1.41). Decided once per settings.
+   */
+  readonly latestGenAi: boolean;
   readonly headerPrefixes: readonly string[];
   readonly staticAttributes: Readonly<Record<string, string>>;
   readonly targets: readonly ExportTarget[];
@@ -33,17 +44,33 @@ function compute(config: GatewayConfig, env: Env): TracingSettings | undefined {
   // `random_sampling` absent or 0 means tracing off, unless a valid standard sampler variable took over
   // (samplerFromEnv returns the configured object itself when the variables are absent or invalid).
   if (!sampler || (sampler.percentage === 0 && sampler === configured)) return undefined;
+  const contentMaxBytes = tracing?.captureContentMaxBytes ?? DEFAULT_CONTENT_MAX_BYTES;
+  const latestGenAi = optedIntoLatestGenAi(env.OTEL_SEMCONV_STABILITY_OPT_IN);
   return {
     sampler,
     captureContent:
       tracing?.captureContent === true ||
       str(env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT)?.toLowerCase() === "true",
+    contentMaxBytes,
+    captureMedia: tracing?.captureContentMedia === true,
+    latestGenAi,
     headerPrefixes: tracing?.headerPrefixes.map((p) => p.toLowerCase()) ?? [],
     staticAttributes: tracing?.staticAttributes ?? {},
     targets: resolveExportTargets(env, tracing?.exporters ?? []),
     resource: resourceFromEnv(env, PACKAGE_VERSION),
-    limits: spanLimitsFromEnv(env),
+    // The SDK's backstop for content keys sits above the capture's own cap and marker (characters <= UTF-8 bytes).
+    limits: spanLimitsFromEnv(env, {
+      contentValueLength: contentMaxBytes + TRUNCATION_MARKER_MAX,
+      doubleKeys: latestGenAi ? LATEST_DOUBLE_KEYS : DEFAULT_DOUBLE_KEYS,
+    }),
   };
+}
+
+/** The GenAI conventions' opt-in token, in the comma-separated `OTEL_SEMCONV_STABILITY_OPT_IN` list. */
+export const LATEST_GENAI_OPT_IN = "gen_ai_latest_experimental";
+
+function optedIntoLatestGenAi(value: unknown): boolean {
+  return typeof value === "string" && value.split(",").some((token) => token.trim() === LATEST_GENAI_OPT_IN);
 }
 
 export function tracingSettings(config: GatewayConfig, env: Env): TracingSettings | undefined {

@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockProvider, type MockProvider } from "./harness/mock-provider";
 import { startOtlpReceiver, type OtlpReceiver } from "./harness/otlp-receiver";
 import { startWranglerDev, type DevServer } from "./harness/wrangler-dev";
+import { wranglerSettings } from "./harness/wrangler-settings";
 
 // The test Worker (test/conformance/: the production app plus the W3C trace-context suite's route) under
 // `wrangler dev`, as the suite runs it: each hop is POSTed through the gateway's own upstream call and propagation.
@@ -80,14 +80,7 @@ describe("the W3C conformance route", () => {
 });
 
 describe("the test Worker's wrangler.toml", () => {
-  /** Settings lines (comments and blank lines dropped), without those the two configs must differ in. */
-  const settings = (path: string) =>
-    readFileSync(new URL(`../../${path}`, import.meta.url), "utf8")
-      .split("\n")
-      .map((line) => line.replace(/#.*$/, "").trim())
-      .filter((line) => line !== "" && !/^(name|main|workers_dev)\s*=/.test(line));
-
   it("runs the app as the deployed Worker does: same settings but for name, entry and workers_dev", () => {
-    expect(settings("test/conformance/wrangler.toml")).toEqual(settings("wrangler.toml"));
+    expect(wranglerSettings("test/conformance/wrangler.toml")).toEqual(wranglerSettings("wrangler.toml"));
   });
 });

@@ -1,6 +1,6 @@
+import { DEFAULT_DOUBLE_KEYS } from "../sdk/attribute-types";
 import {
   groupByScope,
-  isIntValue,
   otlpLinkFlags,
   otlpSpanFlags,
   type AttributeValue,
@@ -27,32 +27,38 @@ interface JsonKeyValue {
   value: JsonAnyValue;
 }
 
-function scalar(value: string | number | boolean): JsonAnyValue {
+/**
+ * `double`: the key is typed double in the registry, so a whole number is still a double. Other numbers are int64
+ * when they are safe integers (beyond 2^53 a JS number is not exact and may not fit an int64), else doubles.
+ */
+function scalar(value: string | number | boolean, double: boolean): JsonAnyValue {
   if (typeof value === "string") return { stringValue: value };
   if (typeof value === "boolean") return { boolValue: value };
-  if (isIntValue(value)) return { intValue: String(value) };
+  if (!double && Number.isSafeInteger(value)) return { intValue: String(value) };
   // proto3 JSON spells the non-finite doubles as strings.
   return { doubleValue: Number.isFinite(value) ? value : String(value) };
 }
 
-function anyValue(value: AttributeValue): JsonAnyValue {
-  if (Array.isArray(value)) return { arrayValue: { values: (value as readonly (string | number | boolean)[]).map(scalar) } };
-  return scalar(value as string | number | boolean);
+function anyValue(value: AttributeValue, double: boolean): JsonAnyValue {
+  if (Array.isArray(value)) {
+    return { arrayValue: { values: (value as readonly (string | number | boolean)[]).map((v) => scalar(v, double)) } };
+  }
+  return scalar(value as string | number | boolean, double);
 }
 
-function keyValues(attributes: Readonly<Record<string, AttributeValue>>): JsonKeyValue[] {
+function keyValues(attributes: Readonly<Record<string, AttributeValue>>, doubleKeys: ReadonlySet<string>): JsonKeyValue[] {
   const out: JsonKeyValue[] = [];
   for (const key in attributes) {
     const value = attributes[key];
-    if (value !== undefined) out.push({ key, value: anyValue(value) });
+    if (value !== undefined) out.push({ key, value: anyValue(value, doubleKeys.has(key)) });
   }
   return out;
 }
 
-function link(l: SpanLinkData): Record<string, unknown> {
+function link(l: SpanLinkData, doubleKeys: ReadonlySet<string>): Record<string, unknown> {
   const out: Record<string, unknown> = { traceId: l.traceId, spanId: l.spanId };
   if (l.traceState) out.traceState = l.traceState;
-  out.attributes = keyValues(l.attributes);
+  out.attributes = keyValues(l.attributes, doubleKeys);
   if (l.droppedAttributesCount !== 0) out.droppedAttributesCount = l.droppedAttributesCount;
   const flags = otlpLinkFlags(l);
   if (flags !== 0) out.flags = flags;
@@ -60,6 +66,7 @@ function link(l: SpanLinkData): Record<string, unknown> {
 }
 
 function span(s: SpanData): Record<string, unknown> {
+  const doubleKeys = s.doubleKeys ?? DEFAULT_DOUBLE_KEYS;
   const out: Record<string, unknown> = { traceId: s.traceId, spanId: s.spanId };
   if (s.traceState) out.traceState = s.traceState;
   if (s.parentSpanId) out.parentSpanId = s.parentSpanId;
@@ -69,18 +76,18 @@ function span(s: SpanData): Record<string, unknown> {
   out.kind = s.kind;
   if (s.startTimeUnixNano !== 0n) out.startTimeUnixNano = s.startTimeUnixNano.toString();
   if (s.endTimeUnixNano !== 0n) out.endTimeUnixNano = s.endTimeUnixNano.toString();
-  out.attributes = keyValues(s.attributes);
+  out.attributes = keyValues(s.attributes, doubleKeys);
   if (s.droppedAttributesCount !== 0) out.droppedAttributesCount = s.droppedAttributesCount;
   out.events = s.events.map((e) => {
     const event: Record<string, unknown> = {};
     if (e.timeUnixNano !== 0n) event.timeUnixNano = e.timeUnixNano.toString();
     if (e.name) event.name = e.name;
-    event.attributes = keyValues(e.attributes);
+    event.attributes = keyValues(e.attributes, doubleKeys);
     if (e.droppedAttributesCount !== 0) event.droppedAttributesCount = e.droppedAttributesCount;
     return event;
   });
   if (s.droppedEventsCount !== 0) out.droppedEventsCount = s.droppedEventsCount;
-  if (s.links.length > 0) out.links = s.links.map(link);
+  if (s.links.length > 0) out.links = s.links.map((l) => link(l, doubleKeys));
   if (s.droppedLinksCount !== 0) out.droppedLinksCount = s.droppedLinksCount;
   const status: Record<string, unknown> = {};
   if (s.status.message) status.message = s.status.message;
@@ -101,7 +108,7 @@ export function encodeJson(resource: Resource, spans: readonly SpanData[]): stri
   return JSON.stringify({
     resourceSpans: [
       {
-        resource: { attributes: keyValues(resource.attributes) },
+        resource: { attributes: keyValues(resource.attributes, DEFAULT_DOUBLE_KEYS) },
         scopeSpans: groupByScope(spans).map(([scope, group]) => ({ scope: scopeJson(scope), spans: group.map(span) })),
       },
     ],

@@ -1,6 +1,6 @@
+import { DEFAULT_DOUBLE_KEYS } from "../sdk/attribute-types";
 import {
   groupByScope,
-  isIntValue,
   otlpLinkFlags,
   otlpSpanFlags,
   type AttributeValue,
@@ -71,12 +71,16 @@ const T = {
   array_values: tag(1, LEN),
 } as const;
 
-function scalar(w: Writer, value: string | number | boolean): void {
+/**
+ * `double`: the key is typed double in the registry, so a whole number is still a double. Other numbers are int64
+ * when they are safe integers (beyond 2^53 a JS number is not exact and may not fit an int64), else doubles.
+ */
+function scalar(w: Writer, value: string | number | boolean, double: boolean): void {
   if (typeof value === "string") w.string(T.any_string, value);
   else if (typeof value === "boolean") {
     w.varint(T.any_bool);
     w.varint(value ? 1 : 0);
-  } else if (isIntValue(value)) {
+  } else if (!double && Number.isSafeInteger(value)) {
     w.varint(T.any_int);
     w.varint(value);
   } else {
@@ -85,10 +89,16 @@ function scalar(w: Writer, value: string | number | boolean): void {
   }
 }
 
-function attributes(w: Writer, fieldTag: number, attrs: Readonly<Record<string, AttributeValue>>): void {
+function attributes(
+  w: Writer,
+  fieldTag: number,
+  attrs: Readonly<Record<string, AttributeValue>>,
+  doubleKeys: ReadonlySet<string>,
+): void {
   for (const key in attrs) {
     const value = attrs[key];
     if (value === undefined) continue;
+    const double = doubleKeys.has(key);
     const kv = w.begin(fieldTag);
     w.string(T.keyValue_key, key);
     const any = w.begin(T.keyValue_value);
@@ -96,12 +106,12 @@ function attributes(w: Writer, fieldTag: number, attrs: Readonly<Record<string, 
       const array = w.begin(T.any_array);
       for (const item of value as readonly (string | number | boolean)[]) {
         const element = w.begin(T.array_values);
-        scalar(w, item);
+        scalar(w, item, double);
         w.end(element);
       }
       w.end(array);
     } else {
-      scalar(w, value as string | number | boolean);
+      scalar(w, value as string | number | boolean, double);
     }
     w.end(any);
     w.end(kv);
@@ -122,18 +132,19 @@ function flagsField(w: Writer, fieldTag: number, flags: number): void {
   w.fixed32(flags);
 }
 
-function link(w: Writer, l: SpanLinkData): void {
+function link(w: Writer, l: SpanLinkData, doubleKeys: ReadonlySet<string>): void {
   const at = w.begin(T.span_links);
   w.hex(T.link_traceId, l.traceId);
   w.hex(T.link_spanId, l.spanId);
   if (l.traceState) w.string(T.link_traceState, l.traceState);
-  attributes(w, T.link_attributes, l.attributes);
+  attributes(w, T.link_attributes, l.attributes, doubleKeys);
   count(w, T.link_droppedAttributesCount, l.droppedAttributesCount);
   flagsField(w, T.link_flags, otlpLinkFlags(l));
   w.end(at);
 }
 
 function span(w: Writer, s: SpanData): void {
+  const doubleKeys = s.doubleKeys ?? DEFAULT_DOUBLE_KEYS;
   const at = w.begin(T.scopeSpans_spans);
   w.hex(T.span_traceId, s.traceId);
   w.hex(T.span_spanId, s.spanId);
@@ -150,7 +161,7 @@ function span(w: Writer, s: SpanData): void {
     w.varint(T.span_end);
     w.fixed64(s.endTimeUnixNano);
   }
-  attributes(w, T.span_attributes, s.attributes);
+  attributes(w, T.span_attributes, s.attributes, doubleKeys);
   count(w, T.span_droppedAttributesCount, s.droppedAttributesCount);
   for (const e of s.events) {
     const event = w.begin(T.span_events);
@@ -159,12 +170,12 @@ function span(w: Writer, s: SpanData): void {
       w.fixed64(e.timeUnixNano);
     }
     if (e.name) w.string(T.event_name, e.name);
-    attributes(w, T.event_attributes, e.attributes);
+    attributes(w, T.event_attributes, e.attributes, doubleKeys);
     count(w, T.event_droppedAttributesCount, e.droppedAttributesCount);
     w.end(event);
   }
   count(w, T.span_droppedEventsCount, s.droppedEventsCount);
-  for (const l of s.links) link(w, l);
+  for (const l of s.links) link(w, l, doubleKeys);
   count(w, T.span_droppedLinksCount, s.droppedLinksCount);
   const status = w.begin(T.span_status);
   if (s.status.message) w.string(T.status_message, s.status.message);
@@ -192,7 +203,7 @@ export function encodeProtobuf(resource: Resource, spans: readonly SpanData[]): 
   const w = new Writer();
   const resourceSpans = w.begin(T.request_resourceSpans);
   const res = w.begin(T.resourceSpans_resource);
-  attributes(w, T.resource_attributes, resource.attributes);
+  attributes(w, T.resource_attributes, resource.attributes, DEFAULT_DOUBLE_KEYS);
   w.end(res);
   for (const [scope, group] of groupByScope(spans)) scopeSpans(w, scope, group);
   w.end(resourceSpans);

@@ -1,6 +1,7 @@
 import type { Attributes } from "@opentelemetry/api";
 import type { ProviderInterface } from "../../providers/known";
 import { isRecord } from "../../formats/check";
+import { omitMedia } from "./content-limits";
 import { arr, field, nonEmpty, parseArguments, str, type JsonRecord } from "./read";
 
 /**
@@ -19,18 +20,22 @@ import { arr, field, nonEmpty, parseArguments, str, type JsonRecord } from "./re
  *   each with its `modality`; thinking -> `reasoning`; Anthropic server tools -> `server_tool_call` /
  *   `server_tool_call_response`; anything else -> a generic part carrying only its `type`.
  * - Not copied: message `name`, `cache_control`, signatures and redacted thinking (opaque, not content).
+ * - Inline media is replaced by a placeholder `{type: "blob", modality, mime_type, bytes}` unless `keepMedia`
+ *   (`tracing.capture_content_media: true`); output messages always get the placeholder.
  */
-export function inputContentAttributes(iface: ProviderInterface, body: JsonRecord): Attributes {
+export function inputContentAttributes(iface: ProviderInterface, body: JsonRecord, keepMedia = false): Attributes {
   const attrs: Attributes = {};
   const b: JsonRecord = isRecord(body) ? body : {};
   const messages = arr(b.messages);
   if (messages !== undefined) {
     const convert = iface === "openai" ? openaiInputMessage : anthropicInputMessage;
     const out = messages.map(convert).filter((m): m is Message => m !== undefined);
+    if (!keepMedia) for (const message of out) omitMedia(message.parts);
     attrs["gen_ai.input.messages"] = JSON.stringify(out);
   }
   if (iface === "anthropic") {
     const system = typeof b.system === "string" ? textParts(b.system) : anthropicParts(b.system);
+    if (!keepMedia) omitMedia(system);
     if (system.length > 0) attrs["gen_ai.system_instructions"] = JSON.stringify(system);
   }
   const tools = arr(b.tools)
@@ -63,12 +68,15 @@ export function openaiOutputMessage(message: unknown, finishReason: string): Out
   const refusal = nonEmpty(field(message, "refusal"));
   if (refusal !== undefined) parts.push({ type: "text", content: refusal });
   parts.push(...openaiToolCalls(message));
+  omitMedia(parts);
   return { role: str(field(message, "role")) ?? "assistant", parts, finish_reason: finishReason };
 }
 
 /** An Anthropic message's `content` blocks (or blocks rebuilt from stream events) as an output message. */
 export function anthropicOutputMessage(content: unknown, finishReason: string): OutputMessage {
-  return { role: "assistant", parts: anthropicParts(content), finish_reason: finishReason };
+  const parts = anthropicParts(content);
+  omitMedia(parts);
+  return { role: "assistant", parts, finish_reason: finishReason };
 }
 
 // ---- OpenAI Chat Completions ----

@@ -24,6 +24,10 @@ export type { ProviderInterface } from "../../providers/known";
  * - gen_ai.output.type: only when the request asks for an output format ("if the request includes an output
  *   format"): OpenAI `response_format.type` `json_object`/`json_schema` -> `json`, `text` -> `text`; Anthropic
  *   `output_config.format.type` `json_schema` -> `json`. Absent otherwise.
+ * - gen_ai.request.reasoning.level (semantic-conventions-genai; "the exact string value sent to the provider"):
+ *   OpenAI `reasoning_effort`, Anthropic `output_config.effort`.
+ * - openai.request.service_tier: OpenAI-interface `service_tier`, when present and not `auto` (the OpenAI
+ *   conventions' condition).
  * - gen_ai.conversation.id: not recorded. Neither the Chat Completions nor the Messages API has a conversation
  *   field, and the spec forbids inventing one (no UUIDs, trace ids or content hashes as a fallback). A caller-supplied
  *   conversation id would come from the gateway's own request (a header), not from this body.
@@ -52,7 +56,12 @@ export function requestAttributes(
   const stops = stopSequences(iface === "openai" ? b.stop : b.stop_sequences);
   if (stops !== undefined) attrs["gen_ai.request.stop_sequences"] = stops;
 
+  const effort = nonEmpty(iface === "openai" ? b.reasoning_effort : field(b.output_config, "effort"));
+  if (effort !== undefined) attrs["gen_ai.request.reasoning.level"] = effort;
+
   if (iface === "openai") {
+    const tier = nonEmpty(b.service_tier);
+    if (tier !== undefined && tier !== "auto") attrs["openai.request.service_tier"] = tier;
     setNumber(attrs, "gen_ai.request.frequency_penalty", b.frequency_penalty);
     setNumber(attrs, "gen_ai.request.presence_penalty", b.presence_penalty);
     const seed = int(b.seed);

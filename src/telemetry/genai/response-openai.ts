@@ -19,6 +19,9 @@ export class OpenAITap {
   /** Finish reason per choice index; the array length is the number of choices seen. */
   private readonly finish: (string | undefined)[] = [];
   private lastUsage: JsonRecord | undefined;
+  /** openai.response.service_tier / openai.response.system_fingerprint, as the answer states them. */
+  private serviceTier: string | undefined;
+  private fingerprint: string | undefined;
   /** Non-streamed: each choice's `message`. Streamed: the deltas' accumulators. Capture only. */
   private readonly messages: unknown[] = [];
   private readonly accs: (ChoiceAcc | undefined)[] = [];
@@ -37,6 +40,8 @@ export class OpenAITap {
     if (!isRecord(data)) return;
     this.id ??= nonEmpty(data.id);
     this.model ??= nonEmpty(data.model);
+    this.serviceTier ??= nonEmpty(data.service_tier);
+    this.fingerprint ??= nonEmpty(data.system_fingerprint);
     const choices = arr(data.choices);
     if (choices !== undefined) {
       for (let n = 0; n < choices.length; n++) {
@@ -104,6 +109,8 @@ export class OpenAITap {
   attributes(captureContent: boolean): Attributes {
     const finish = this.finishReasons();
     const attrs = baseAttributes(this.id, this.model, finish, this.usage());
+    if (this.serviceTier !== undefined) attrs["openai.response.service_tier"] = this.serviceTier;
+    if (this.fingerprint !== undefined) attrs["openai.response.system_fingerprint"] = this.fingerprint;
     if (captureContent && this.capture && finish.length > 0) {
       const out: OutputMessage[] = finish.map((reason, i) =>
         openaiOutputMessage(this.messages[i] ?? rebuildMessage(this.accs[i]), reason),

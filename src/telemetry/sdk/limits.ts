@@ -1,3 +1,4 @@
+import { DEFAULT_DOUBLE_KEYS } from "./attribute-types";
 import type { AttributeValue } from "./span-data";
 
 // Span limits (OpenTelemetry SDK spec, trace/sdk.md "Span Limits", and the OTEL_*_LIMIT variables of
@@ -22,6 +23,8 @@ export interface SpanLimits {
   readonly valueLengthByKey: ReadonlyMap<string, number>;
   /** The smallest of all value lengths: a string not longer than this is never looked at again (the hot path). */
   readonly shortestValueLength: number;
+  /** Keys whose numbers are OTLP doubles even when whole (the registry's `double` attributes; sdk/attribute-types). */
+  readonly doubleKeys: ReadonlySet<string>;
 }
 
 export const DEFAULT_COUNT_LIMIT = 128;
@@ -42,8 +45,9 @@ export const CONTENT_ATTRIBUTE_KEYS: readonly string[] = [
 ];
 
 export function spanLimits(
-  counts: Partial<Omit<SpanLimits, "valueLengthByKey" | "shortestValueLength">> = {},
+  counts: Partial<Omit<SpanLimits, "valueLengthByKey" | "shortestValueLength" | "doubleKeys">> = {},
   valueLengthByKey: ReadonlyMap<string, number> = new Map(CONTENT_ATTRIBUTE_KEYS.map((k) => [k, DEFAULT_CONTENT_VALUE_LENGTH])),
+  doubleKeys: ReadonlySet<string> = DEFAULT_DOUBLE_KEYS,
 ): SpanLimits {
   const valueLength = counts.valueLength ?? DEFAULT_VALUE_LENGTH;
   return {
@@ -55,6 +59,7 @@ export function spanLimits(
     valueLength,
     valueLengthByKey,
     shortestValueLength: Math.min(valueLength, ...valueLengthByKey.values()),
+    doubleKeys,
   };
 }
 
@@ -82,6 +87,8 @@ export interface ContentLimitOptions {
    * Set it at or above the content capture's own cap (plus its truncation marker) so the SDK never cuts the marker.
    */
   readonly contentValueLength?: number;
+  /** Keys exported as doubles (DEFAULT_DOUBLE_KEYS, or LATEST_DOUBLE_KEYS under gen_ai_latest_experimental). */
+  readonly doubleKeys?: ReadonlySet<string>;
 }
 
 /**
@@ -103,6 +110,7 @@ export function spanLimitsFromEnv(env: Env, options: ContentLimitOptions = {}, w
       valueLength,
     },
     new Map(CONTENT_ATTRIBUTE_KEYS.map((k) => [k, content])),
+    options.doubleKeys,
   );
 }
 

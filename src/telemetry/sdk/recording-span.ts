@@ -228,6 +228,7 @@ export class RecordingSpan implements Span {
       droppedEventsCount: this.droppedEvents,
       droppedLinksCount: this.droppedLinks,
       scope: this.init.scope,
+      doubleKeys: this.sink.limits.doubleKeys,
     });
   }
 }

@@ -60,6 +60,11 @@ export interface SpanData {
   droppedLinksCount: number;
   /** The instrumentation scope: the tracer's name and version, one object shared by all its spans. */
   scope: Scope;
+  /**
+   * Keys whose numbers are exported as OTLP doubles even when whole (the registry's `double` attributes, one set
+   * shared by every span of the settings); absent: DEFAULT_DOUBLE_KEYS.
+   */
+  doubleKeys?: ReadonlySet<string>;
 }
 
 export interface Resource {
@@ -108,12 +113,4 @@ export function groupByScope(spans: readonly SpanData[]): [Scope, readonly SpanD
     else groups.set(key, [span.scope, [span]]);
   }
   return [...groups.values()];
-}
-
-/**
- * Numbers that become OTLP `intValue` (int64); every other number is a `doubleValue`. Integers beyond 2^53 are
- * not exact in a JS number and may not fit an int64, so they stay doubles.
- */
-export function isIntValue(value: number): boolean {
-  return Number.isSafeInteger(value);
 }

@@ -17,7 +17,7 @@ import { DEFAULT_SPAN_LIMITS, type SpanLimits } from "./limits";
 import { isolateLosses, type TelemetryLosses } from "./losses";
 import { RecordingSpan, type SpanSink } from "./recording-span";
 import type { Scope, SpanData } from "./span-data";
-import { GATEWAY_SCOPE } from "./version";
+import { GATEWAY_SCOPE } from "../version";
 
 /** Where one request's spans go; found through the active context, so only spans inside a request are kept. */
 const RECORDER_KEY = createContextKey("tracegate.span-recorder");

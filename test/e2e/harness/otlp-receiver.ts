@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
+import { ExportTraceServiceRequest } from "../../../viewer/otlp-schema.js";
 
 /** A span as the tests read it: OTLP JSON flattened, attribute values unwrapped. */
 export interface ReceivedSpan {
@@ -13,6 +14,10 @@ export interface ReceivedSpan {
   readonly startNs: bigint;
   readonly endNs: bigint;
   readonly attributes: Record<string, unknown>;
+  /** Each attribute's OTLP value type as sent: string, int, double, boolean, or `<type>[]` for arrays. */
+  readonly attributeTypes: Record<string, string>;
+  /** The body's encoding: "json" or "protobuf". */
+  readonly encoding: "json" | "protobuf";
   readonly events: { name: string; timeNs: bigint }[];
   readonly status: { code?: number; message?: string };
   readonly resource: Record<string, unknown>;
@@ -58,6 +63,33 @@ function unwrap(v: AnyValue): unknown {
 
 const attrs = (list: KeyValue[] | undefined) => Object.fromEntries((list ?? []).map((kv) => [kv.key, unwrap(kv.value)]));
 
+/** The OTLP AnyValue case a value was sent as (arrays: their first element's, with "[]"). */
+function valueType(v: AnyValue): string {
+  if (v.stringValue !== undefined) return "string";
+  if (v.intValue !== undefined) return "int";
+  if (v.doubleValue !== undefined) return "double";
+  if (v.boolValue !== undefined) return "boolean";
+  if (v.arrayValue) {
+    const [first] = v.arrayValue.values ?? [];
+    return `${first ? valueType(first) : "empty"}[]`;
+  }
+  return "unknown";
+}
+
+const types = (list: KeyValue[] | undefined) => Object.fromEntries((list ?? []).map((kv) => [kv.key, valueType(kv.value)]));
+
+type ExportRequest = {
+  resourceSpans?: { resource?: { attributes?: KeyValue[] }; scopeSpans?: { spans?: Record<string, unknown>[] }[] }[];
+};
+
+/** A protobuf body as the OTLP JSON shape (ids still base64, 64-bit values as decimal strings). */
+function protobufRequest(body: Buffer): ExportRequest {
+  const message = ExportTraceServiceRequest.decode(body);
+  return ExportTraceServiceRequest.toObject(message, { longs: String, bytes: String, enums: Number }) as ExportRequest;
+}
+
+const base64Hex = (value: unknown) => (typeof value === "string" ? Buffer.from(value, "base64").toString("hex") : "");
+
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -66,7 +98,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 /**
- * A real OTLP/HTTP JSON receiver on loopback (the gateway is configured with `protocol: http/json` for it). Besides
+ * A real OTLP/HTTP receiver on loopback, JSON or protobuf (by content type), keeping each attribute's value type. Besides
  * OTLP POSTs it answers `GET /spans?trace_id=<id>` with the spans received for that trace.
  */
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
@@ -143,32 +175,33 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       return;
     }
     posts.push({ contentType, encoding, status: 200 });
-    if (contentType.includes("json")) {
-      const json = JSON.parse(body.toString("utf8")) as {
-        resourceSpans?: { resource?: { attributes?: KeyValue[] }; scopeSpans?: { spans?: Record<string, unknown>[] }[] }[];
-      };
-      for (const rs of json.resourceSpans ?? []) {
-        const resource = attrs(rs.resource?.attributes);
-        for (const ss of rs.scopeSpans ?? []) {
-          for (const s of ss.spans ?? []) {
-            spans.push({
-              traceId: String(s.traceId),
-              spanId: String(s.spanId),
-              parentSpanId: String(s.parentSpanId ?? ""),
-              traceState: String(s.traceState ?? ""),
-              name: String(s.name),
-              kind: Number(s.kind),
-              startNs: BigInt(String(s.startTimeUnixNano)),
-              endNs: BigInt(String(s.endTimeUnixNano)),
-              attributes: attrs(s.attributes as KeyValue[] | undefined),
-              events: ((s.events as { name: string; timeUnixNano: string }[] | undefined) ?? []).map((e) => ({
-                name: e.name,
-                timeNs: BigInt(e.timeUnixNano),
-              })),
-              status: (s.status as { code?: number; message?: string } | undefined) ?? {},
-              resource,
-            });
-          }
+    const protobuf = contentType.includes("protobuf");
+    const json: ExportRequest = protobuf ? protobufRequest(body) : (JSON.parse(body.toString("utf8")) as ExportRequest);
+    // Ids: hex strings in OTLP JSON, bytes (base64 here) in protobuf.
+    const id = (value: unknown) => (protobuf ? base64Hex(value) : String(value ?? ""));
+    for (const rs of json.resourceSpans ?? []) {
+      const resource = attrs(rs.resource?.attributes);
+      for (const ss of rs.scopeSpans ?? []) {
+        for (const s of ss.spans ?? []) {
+          spans.push({
+            traceId: id(s.traceId),
+            spanId: id(s.spanId),
+            parentSpanId: id(s.parentSpanId),
+            traceState: String(s.traceState ?? ""),
+            name: String(s.name),
+            kind: Number(s.kind),
+            startNs: BigInt(String(s.startTimeUnixNano)),
+            endNs: BigInt(String(s.endTimeUnixNano)),
+            attributes: attrs(s.attributes as KeyValue[] | undefined),
+            attributeTypes: types(s.attributes as KeyValue[] | undefined),
+            encoding: protobuf ? "protobuf" : "json",
+            events: ((s.events as { name: string; timeUnixNano: string }[] | undefined) ?? []).map((e) => ({
+              name: e.name,
+              timeNs: BigInt(e.timeUnixNano),
+            })),
+            status: (s.status as { code?: number; message?: string } | undefined) ?? {},
+            resource,
+          });
         }
       }
     }

@@ -124,6 +124,8 @@ describe("Plano configs", () => {
       randomSampling: 25,
       trustIncomingSampling: true,
       captureContent: false,
+      captureContentMaxBytes: 16 * 1024,
+      captureContentMedia: false,
       headerPrefixes: ["x-org-", "x-user-"],
       staticAttributes: { "deployment.environment": "production", "service.team": "support" },
       exporters: [],

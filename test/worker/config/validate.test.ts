@@ -548,6 +548,8 @@ describe("tracing", () => {
       randomSampling: 12.5,
       trustIncomingSampling: false,
       captureContent: true,
+      captureContentMaxBytes: 16 * 1024,
+      captureContentMedia: false,
       headerPrefixes: ["x-app-", "x-tenant-"],
       staticAttributes: { "deployment.environment": "prod", "service.replicas": "3", "feature.beta": "true" },
       exporters: [
@@ -567,6 +569,8 @@ describe("tracing", () => {
       randomSampling: 0,
       trustIncomingSampling: true,
       captureContent: false,
+      captureContentMaxBytes: 16 * 1024,
+      captureContentMedia: false,
       headerPrefixes: ["x-"],
       staticAttributes: {},
       exporters: [],
@@ -603,6 +607,8 @@ describe("tracing", () => {
         base({
           random_sampling: -1,
           capture_content: "true",
+          capture_content_max_bytes: 0,
+          capture_content_media: "yes",
           random_samplng: 5,
           span_attributes: { header_prefixes: "x-", static: { list: [1] }, dynamic: {} },
           exporters: [
@@ -616,6 +622,8 @@ describe("tracing", () => {
       'tracing.random_samplng: unknown key (did you mean "random_sampling"?)',
       "tracing.random_sampling: expected a number from 0 to 100, got -1",
       "tracing.capture_content: expected true or false, got a string",
+      "tracing.capture_content_max_bytes: expected a positive integer, got 0",
+      "tracing.capture_content_media: expected true or false, got a string",
       "tracing.span_attributes.dynamic: unknown key",
       "tracing.span_attributes.header_prefixes: expected a list, got a string",
       "tracing.span_attributes.static.list: expected a string, number or boolean, got a list",

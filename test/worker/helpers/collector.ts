@@ -9,6 +9,10 @@ export interface CollectedSpan {
   readonly name: string;
   readonly kind: number;
   readonly attributes: Record<string, unknown>;
+  /** Each attribute's OTLP value type as exported: string, int, double, boolean, or `<type>[]`. */
+  readonly attributeTypes: Record<string, string>;
+  readonly encoding: "json" | "protobuf";
+  readonly status: { code?: number; message?: string };
 }
 
 /** The OTLP/HTTP JSON endpoint of the loopback collector the worker project's global setup runs (loopback/setup.ts). */
@@ -16,6 +20,9 @@ export const collectorUrl = (): string => `${inject("loopbackCollector")}/v1/tra
 
 /** The exporter entry for a config's `tracing.exporters` that sends to that collector. */
 export const collectorExporter = () => ({ endpoint: collectorUrl(), protocol: "http/json" });
+
+/** The same collector in OTLP/HTTP protobuf. */
+export const protobufCollectorExporter = () => ({ endpoint: collectorUrl(), protocol: "http/protobuf" });
 
 /**
  * The spans the collector received for one trace. Call after `requestApp` returned: it waits for the request's

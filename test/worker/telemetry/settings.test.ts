@@ -20,6 +20,8 @@ function config(tracing: Partial<TracingConfig> | undefined): GatewayConfig {
       headerPrefixes: [],
       staticAttributes: {},
       captureContent: false,
+      captureContentMaxBytes: 16 * 1024,
+      captureContentMedia: false,
       exporters: [],
       ...tracing,
     },
@@ -51,6 +53,26 @@ describe("tracingSettings", () => {
     expect(tracingSettings(config({ randomSampling: 5, captureContent: true }), {})?.captureContent).toBe(true);
     const env = { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: "TRUE" };
     expect(tracingSettings(config({ randomSampling: 5 }), env)?.captureContent).toBe(true);
+  });
+
+  it("captured content: its own cap (16 KiB unless configured), media left out unless asked for", () => {
+    const defaults = tracingSettings(config({ randomSampling: 5, captureContent: true }), {});
+    expect(defaults).toMatchObject({ contentMaxBytes: 16 * 1024, captureMedia: false });
+    const set = tracingSettings(config({ randomSampling: 5, captureContentMaxBytes: 2048, captureContentMedia: true }), {});
+    expect(set).toMatchObject({ contentMaxBytes: 2048, captureMedia: true });
+    // The SDK's own cap for content keys sits above the capture's cap and its marker, so it never cuts the marker.
+    expect(set?.limits.valueLengthByKey.get("gen_ai.input.messages")).toBeGreaterThan(2048);
+  });
+
+  it("GenAI convention version: the newest only when OTEL_SEMCONV_STABILITY_OPT_IN lists gen_ai_latest_experimental", () => {
+    const latest = (value: string | undefined) =>
+      tracingSettings(config({ randomSampling: 5 }), value === undefined ? {} : { OTEL_SEMCONV_STABILITY_OPT_IN: value });
+    expect(latest(undefined)?.latestGenAi).toBe(false);
+    expect(latest("http,database")?.latestGenAi).toBe(false);
+    expect(latest("gen_ai_latest_experimental_v2")?.latestGenAi).toBe(false);
+    expect(latest("http, gen_ai_latest_experimental")?.latestGenAi).toBe(true);
+    expect(latest("http, gen_ai_latest_experimental")?.limits.doubleKeys.has("gen_ai.request.top_k")).toBe(false);
+    expect(latest(undefined)?.limits.doubleKeys.has("gen_ai.request.top_k")).toBe(true);
   });
 
   it("exports to the spec's default endpoint when none is configured", () => {

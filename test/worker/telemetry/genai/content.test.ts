@@ -4,6 +4,9 @@ import { inputContentAttributes } from "../../../../src/telemetry/genai/content"
 import { responseTap } from "../../../../src/telemetry/genai/response";
 import { fixtures } from "../../../fixtures/translate";
 
+/** The mapping tests look at the media itself: kept, as `tracing.capture_content_media: true` asks. */
+const KEEP_MEDIA = true;
+
 const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
 
 function json(attrs: Attributes, key: string): unknown {
@@ -64,7 +67,7 @@ function expectToolDefinitions(value: unknown): void {
 }
 
 describe("inputContentAttributes: OpenAI Chat Completions", () => {
-  const attrs = inputContentAttributes("openai", fixtures.openaiRequestAgent());
+  const attrs = inputContentAttributes("openai", fixtures.openaiRequestAgent(), KEEP_MEDIA);
 
   it("input messages in order; system/developer messages stay in the chat history with their role", () => {
     expect(json(attrs, "gen_ai.input.messages")).toEqual([
@@ -138,7 +141,7 @@ describe("inputContentAttributes: OpenAI Chat Completions", () => {
         { type: "function", function: { name: "noop" } },
       ],
     };
-    const out = inputContentAttributes("openai", body);
+    const out = inputContentAttributes("openai", body, KEEP_MEDIA);
     expect(json(out, "gen_ai.input.messages")).toEqual([
       {
         role: "user",
@@ -172,7 +175,7 @@ describe("inputContentAttributes: OpenAI Chat Completions", () => {
 });
 
 describe("inputContentAttributes: Anthropic Messages", () => {
-  const attrs = inputContentAttributes("anthropic", fixtures.anthropicRequestAgent());
+  const attrs = inputContentAttributes("anthropic", fixtures.anthropicRequestAgent(), KEEP_MEDIA);
 
   it("system -> gen_ai.system_instructions (cache_control not copied)", () => {
     expect(json(attrs, "gen_ai.system_instructions")).toEqual([
@@ -268,7 +271,7 @@ describe("inputContentAttributes: Anthropic Messages", () => {
         { type: "custom", name: "calc", description: "Arithmetic", input_schema: { type: "object" } },
       ],
     };
-    const out = inputContentAttributes("anthropic", body);
+    const out = inputContentAttributes("anthropic", body, KEEP_MEDIA);
     expect(json(out, "gen_ai.input.messages")).toEqual([
       {
         role: "user",

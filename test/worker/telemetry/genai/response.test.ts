@@ -40,6 +40,8 @@ describe("responseTap: OpenAI, non-streamed", () => {
       "gen_ai.usage.output_tokens": 219,
       "gen_ai.usage.cache_read.input_tokens": 1024,
       "gen_ai.usage.reasoning.output_tokens": 128,
+      // The answer's service tier; its `system_fingerprint` is null, so not recorded.
+      "openai.response.service_tier": "default",
     });
     expect(tap.usage()).toEqual({ input: 1117, output: 219, cacheRead: 1024, cacheCreation: undefined, reasoning: 128 });
   });
@@ -128,6 +130,8 @@ describe("responseTap: OpenAI, streamed", () => {
       "gen_ai.usage.output_tokens": 58,
       "gen_ai.usage.cache_read.input_tokens": 1024,
       "gen_ai.usage.reasoning.output_tokens": 0,
+      "openai.response.service_tier": "default",
+      "openai.response.system_fingerprint": "fp_07871e2ad8",
     });
   });
 
@@ -206,6 +210,8 @@ describe("responseTap: OpenAI, streamed", () => {
       "gen_ai.response.id": "chatcmpl-BjQ2qRdMWXAjo9Fwzc3UxBsy0yWfV",
       "gen_ai.response.model": "gpt-4o-2024-08-06",
       "gen_ai.response.finish_reasons": ["error"],
+      "openai.response.service_tier": "default",
+      "openai.response.system_fingerprint": "fp_07871e2ad8",
     });
     expect(tap.usage()).toEqual({});
     // The half-streamed tool call keeps its raw, unparsable arguments.

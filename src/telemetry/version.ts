@@ -1,5 +1,5 @@
-import { version } from "../../../package.json";
-import type { Scope } from "./span-data";
+import { version } from "../../package.json";
+import type { Scope } from "./sdk/span-data";
 
 /**
  * tracegate's version, from package.json at build time: esbuild (wrangler's bundler, and vite in the tests) inlines
