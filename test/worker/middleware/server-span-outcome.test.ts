@@ -47,14 +47,14 @@ describe("the SERVER span after a failure past the response headers", () => {
     });
     const res = await requestApp(path, init, env);
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain("provider response was interrupted");
+    expect(await res.text()).toContain("broke off its answer");
     const spans = await collectedSpans(traceId);
     const [server] = byKind(spans, SERVER);
     const [client] = byKind(spans, CLIENT);
     expect(client?.attributes["error.type"]).toBe("upstream_error");
     expect(server?.attributes["http.response.status_code"]).toBe(200);
     expect(server?.attributes["error.type"]).toBe("upstream_error");
-    expect(server?.status).toEqual({ code: ERROR, message: "provider response was interrupted" });
+    expect(server?.status).toEqual({ code: ERROR, message: "provider mock.tracegate.invalid broke off its answer" });
   });
 
   it("a client that cancels the stream: 200 as sent, status ERROR, error.type cancelled", async () => {
