@@ -4,9 +4,13 @@ import { secretName } from "../config/secrets";
 import type { JwtConfig } from "../config/types";
 import { jwksKeys } from "./jwks";
 
-/** A token without `exp` would be valid forever (hono checks `exp` only when present): refuse it. */
-function requireExpiry(payload: JWTPayload): JWTPayload {
+/**
+ * A token without `exp` would be valid forever (hono checks `exp` only when present): refuse it, and one whose `exp`
+ * lies further ahead than `maxLifetimeSeconds`.
+ */
+function requireExpiry(payload: JWTPayload, maxLifetimeSeconds: number): JWTPayload {
   if (typeof payload.exp !== "number") throw new Error("token has no exp claim");
+  if (payload.exp - Date.now() / 1000 > maxLifetimeSeconds) throw new Error("token expires too late");
   return payload;
 }
 
@@ -25,12 +29,12 @@ export async function verifyJwt(
     const secret = name === undefined ? undefined : env[name];
     if (typeof secret !== "string" || secret === "") throw new Error("JWT secret binding is not set");
     const alg = config.algorithms[0] ?? "HS256";
-    return requireExpiry(await Jwt.verify(token, secret, { ...verification, alg: alg as "HS256" }));
+    return requireExpiry(await Jwt.verify(token, secret, { ...verification, alg: alg as "HS256" }), config.maxLifetimeSeconds);
   }
   const keys = await jwksKeys(config.jwksUrl ?? "");
   return requireExpiry(await Jwt.verifyWithJwks(token, {
     keys,
     allowedAlgorithms: config.algorithms as Parameters<typeof Jwt.verifyWithJwks>[1]["allowedAlgorithms"],
     verification,
-  }));
+  }), config.maxLifetimeSeconds);
 }

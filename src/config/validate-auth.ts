@@ -1,6 +1,9 @@
-import { expectHttpUrl, expectList, expectString, fail, isMapping, type Issues } from "./check";
-import { listOf, mapping, optional, unchecked, type Frozen } from "./schema";
+import { expectHttpUrl, expectList, expectPositiveInteger, expectString, fail, isMapping, type Issues } from "./check";
+import { listOf, mapping, optional, unchecked, withDefault, type Frozen } from "./schema";
 import { secretName } from "./secrets";
+
+/** A token whose exp lies further ahead than this is refused (auth.jwt.max_lifetime_seconds). */
+const DEFAULT_MAX_JWT_LIFETIME_SECONDS = 24 * 60 * 60;
 
 const JWT_ALGORITHMS = ["HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512"];
 
@@ -57,6 +60,8 @@ const readJwt = mapping({
   issuer: expectString,
   audience: expectString,
   algorithms: optional(algorithms),
+  // A token must expire (exp is required), and not too late: a leaked long-lived token is a standing key.
+  max_lifetime_seconds: withDefault(expectPositiveInteger, DEFAULT_MAX_JWT_LIFETIME_SECONDS),
 });
 
 function jwt(value: unknown, path: string, issues: Issues) {
@@ -75,6 +80,8 @@ function jwt(value: unknown, path: string, issues: Issues) {
     issuer,
     audience,
     algorithms: read.algorithms ?? (secret !== undefined ? ["HS256"] : ["RS256", "ES256"]),
+    /** Longest a token may still be valid for: `exp` at most this many seconds ahead. */
+    maxLifetimeSeconds: read.max_lifetime_seconds,
   };
 }
 

@@ -111,6 +111,19 @@ describe("client auth", () => {
     expect(res.status).toBe(204);
   });
 
+  it("refuses a JWT without exp, and one valid for longer than max_lifetime_seconds (D13)", async () => {
+    const env = await envWith(await keysAuth());
+    const base = { sub: "user-42", iss: "https://auth.example.com", aud: "tracegate" };
+    const send = async (payload: Record<string, unknown>) =>
+      (await chat(env, { authorization: `Bearer ${await hs256(payload)}` })).status;
+    expect(await send(base)).toBe(401); // no exp: it would never expire
+    expect(await send({ ...base, exp: now() + 2 * 24 * 3600 })).toBe(401); // past the default day
+    expect(await send({ ...base, exp: now() + 23 * 3600 })).toBe(200);
+    const shortLived = await envWith({ ...(await keysAuth()), jwt: { ...(await keysAuth()).jwt, max_lifetime_seconds: 300 } });
+    expect((await chat(shortLived, { authorization: `Bearer ${await hs256({ ...base, exp: now() + 600 })}` })).status).toBe(401);
+    expect((await chat(shortLived, { authorization: `Bearer ${await hs256({ ...base, exp: now() + 60 })}` })).status).toBe(200);
+  });
+
   it("reads ${NAME} references like $NAME, for keys and the JWT secret", async () => {
     const braced = { keys: [{ name: "batch", key: "${BATCH_KEY}" }], jwt: { secret: "${JWT_SECRET}", issuer: "i", audience: "a" } };
     const env = await envWith(braced);
@@ -126,7 +139,7 @@ describe("client auth", () => {
     expect(withQuery.ok && withQuery.config.auth).toEqual({
       kind: "clients",
       keys: [],
-      jwt: { secretRef: undefined, jwksUrl: "https://login.example.com/keys?p=b2c_1_signin", issuer: "i", audience: "a", algorithms: ["RS256", "ES256"] },
+      jwt: { secretRef: undefined, jwksUrl: "https://login.example.com/keys?p=b2c_1_signin", issuer: "i", audience: "a", algorithms: ["RS256", "ES256"], maxLifetimeSeconds: 86400 },
     });
     const errors = (value: unknown) => {
       const result = jwt(value);
