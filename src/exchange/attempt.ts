@@ -35,6 +35,8 @@ export interface RetryableFailure {
   /** The client's answer if no other attempt succeeds. */
   readonly answer: () => Response;
   readonly retryAfterMs: number | undefined;
+  /** Why: the provider's status, or the error's type (`upstream_timeout`, `upstream_unreachable`…). */
+  readonly reason: string;
 }
 
 /** A failure with no provider body to pass on: if every attempt fails, the client gets this error. */
@@ -45,6 +47,7 @@ function retryableError(err: GatewayError): RetryableFailure {
       throw err;
     },
     retryAfterMs: undefined,
+    reason: err.type,
   };
 }
 
@@ -60,13 +63,15 @@ export interface AttemptInput {
   readonly onTokens: ((tokens: number) => void) | undefined;
   /** Aborts a streamed attempt when the client goes; undefined: the request's own signal. */
   readonly clientSignal?: AbortSignal | undefined;
+  /** For an attempt after a failed one (retry or fallback): why that one failed, and the delay waited since. */
+  readonly after?: { readonly reason: string; readonly delayMs: number };
 }
 
 function callAttributes(
   trace: RequestTrace,
   { provider }: ModelRoute,
   plan: ExchangePlan,
-  { url, streaming, attempt }: { url: string; streaming: boolean; attempt: number },
+  { url, streaming, attempt, after }: { url: string; streaming: boolean; attempt: number; after: AttemptInput["after"] },
 ): Attributes {
   const attributes = requestAttributes(provider.interface, plan.upstreamBody, {
     providerName: provider.otelName,
@@ -74,6 +79,10 @@ function callAttributes(
     streaming,
   });
   attributes["tracegate.attempt"] = attempt;
+  if (after) {
+    attributes["tracegate.fallback.reason"] = after.reason;
+    if (after.delayMs > 0) attributes["tracegate.retry.delay_ms"] = after.delayMs;
+  }
   if (trace.captureContent) {
     Object.assign(attributes, inputContentAttributes(provider.interface, plan.upstreamBody, trace.captureMedia));
   }
@@ -87,14 +96,14 @@ function callAttributes(
 export async function attemptCall<Req>(
   c: Context<AppEnv>,
   codec: ClientCodec<Req>,
-  { route, plan, streaming, attempt, onTokens, clientSignal }: AttemptInput,
+  { route, plan, streaming, attempt, onTokens, clientSignal, after }: AttemptInput,
 ): Promise<AttemptResult> {
   const { provider } = route;
   const url = provider.baseUrl + ADAPTERS[provider.interface].path;
   const trace = c.get("trace");
   // Span attributes and the response tap cost allocations on every request: only when a span records or a token
   // rate limit needs the usage.
-  const attributes = trace.recording ? callAttributes(trace, route, plan, { url, streaming, attempt }) : {};
+  const attributes = trace.recording ? callAttributes(trace, route, plan, { url, streaming, attempt, after }) : {};
   const tap = trace.recording || onTokens ? responseTap(provider.interface, { captureContent: trace.captureContent }) : undefined;
   const retryOn = provider.retry.onStatus;
   const headers = upstreamHeaders(provider, codec.format, c.req.raw.headers, c.env, streaming, c.get("authHeader"));
@@ -200,7 +209,8 @@ async function readAnswer(
       return res;
     };
     if (!provider.retry.onStatus.includes(upstream.status)) return { kind: "answer", response: answer() };
-    return { kind: "retryable", answer, retryAfterMs: retryAfterMs(upstream.headers.get("retry-after"), Date.now()) };
+    const wait = retryAfterMs(upstream.headers.get("retry-after"), Date.now());
+    return { kind: "retryable", answer, retryAfterMs: wait, reason: String(upstream.status) };
   }
   let json: unknown;
   let answer: unknown;

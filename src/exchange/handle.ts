@@ -10,6 +10,16 @@ import { tryRoutes, type ModelCall } from "./try-routes";
 import type { ClientCodec } from "./types";
 import { requireModelName } from "./validate";
 
+/** The request's rate limits; a refusal by the client's own limits is recorded on the trace before the 429. */
+async function clientLimits(c: Context<AppEnv>) {
+  try {
+    return await startRateLimits(c);
+  } catch (err) {
+    if (err instanceof GatewayError && err.type === "rate_limited") c.get("trace").refused("client");
+    throw err;
+  }
+}
+
 /**
  * One model call, whatever the client's API: read, validate, resolve, apply the request's rate limits, then try the
  * provider — retrying per its `retry` policy, then falling back to the alias's next target — until one answers.
@@ -30,7 +40,7 @@ export async function handleModelCall<Req>(c: Context<AppEnv>, codec: ClientCode
     throw GatewayError.notFound(`model "${clientModel}" is not configured; available: ${available}`, "model");
   }
   const streaming = body.stream === true;
-  const call: ModelCall<Req> = { req, clientModel, routes, streaming, limits: await startRateLimits(c) };
+  const call: ModelCall<Req> = { req, clientModel, routes, streaming, limits: await clientLimits(c) };
   // Only a retry waits (a fallback does not): without one, a stream has nothing to commit early for.
   if (!streaming || !routes.some((route) => route.provider.retry.attempts > 1)) {
     return tryRoutes(c, codec, call, waitInPlace(c.req.raw));

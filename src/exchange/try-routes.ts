@@ -24,6 +24,8 @@ export interface ModelCall<Req> {
 interface Failure {
   readonly answer: () => Response;
   readonly retryAfterMs: number | undefined;
+  /** Recorded on the next attempt's span as `tracegate.fallback.reason`. */
+  readonly reason: string;
 }
 
 function planFor<Req>(codec: ClientCodec<Req>, req: Req, route: ModelRoute, clientModel: string): ExchangePlan {
@@ -60,18 +62,22 @@ export async function tryRoutes<Req>(
     const admission = limits ? await limits.admit(route) : undefined;
     if (admission && !admission.allowed) {
       const { error } = admission;
+      c.get("trace").refused(route.resolvedModel);
       failure = {
         answer: () => {
           throw error;
         },
         retryAfterMs: undefined,
+        reason: "rate_limited",
       };
       continue;
     }
     const policy = route.provider.retry;
     for (let retry = 0; retry < policy.attempts; retry++) {
-      if (attempt > 0) await gate.wait(retry > 0 ? delayBefore(retry, policy, failure?.retryAfterMs) : 0);
+      const delayMs = attempt > 0 && retry > 0 ? delayBefore(retry, policy, failure?.retryAfterMs) : 0;
+      if (attempt > 0) await gate.wait(delayMs);
       const result = await attemptCall(c, codec, {
+        after: failure && { reason: failure.reason, delayMs },
         route,
         plan,
         streaming,

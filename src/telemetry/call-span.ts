@@ -24,6 +24,8 @@ export interface CallReport {
   failure?: CallFailure;
   /** `model` of the client's request (an alias or a model name), as `tracegate.request.model`. */
   requestedModel?: string;
+  /** What rate limits refused (routes skipped, or `client`), as `tracegate.ratelimit.refused`. */
+  refused?: string[];
 }
 
 /** Per-request options of the CLIENT spans, decided by the tracing middleware. */
@@ -60,6 +62,9 @@ export function tracedRequest(tracer: Tracer, ctx: Context, opts: CallSpanOption
     hold: () => holdRecorder(ctx),
     requested(model) {
       timings.requestedModel = model;
+    },
+    refused(what) {
+      (timings.refused ??= []).push(what);
     },
     startCall(init: ClientCallInit): ClientCall {
       let attributes = init.attributes;

@@ -40,6 +40,8 @@ export interface RequestTrace {
   readonly recording: boolean;
   /** The model the client asked for (an alias or a model name): `tracegate.request.model` on the SERVER and CLIENT spans. */
   requested(model: string): void;
+  /** A route (`provider/model`, or `client` for the client's own limits) that a rate limit refused. */
+  refused(what: string): void;
   startCall(init: ClientCallInit): ClientCall;
   /**
    * Keeps the request's trace open (the SERVER span neither ends nor is exported) until the returned function is
@@ -67,6 +69,7 @@ export function passthroughTrace(incoming: Headers): RequestTrace {
     captureMedia: false,
     recording: false,
     requested() {},
+    refused() {},
     startCall: (init) => (init.propagate ? call : silent),
     hold: () => () => undefined,
   };

@@ -78,6 +78,7 @@ export function clientSpanAttributes(headerAttributes: Attributes, headers: Head
 export function endServerSpan(server: Span, status: number, calls: CallReport): void {
   const failure = calls.failure;
   if (calls.requestedModel !== undefined) server.setAttribute("tracegate.request.model", calls.requestedModel);
+  if (calls.refused) server.setAttribute("tracegate.ratelimit.refused", calls.refused);
   server.setAttribute("http.response.status_code", status);
   if (status >= 500) {
     server.setAttribute("error.type", String(status));

@@ -85,6 +85,10 @@ describe("a model rate limit, however the model is named (D5)", () => {
     expect(second.res.headers.get("x-tracegate-model")).toBe("mock/backup");
     // The limited target was not called: one provider call per request.
     expect(await providerCalls([first.traceId, second.traceId])).toBe(2);
+    // The refusal is on the SERVER span, and the fallback's CLIENT span says why it was tried (issue 12).
+    const spans = await collectedSpans(second.traceId);
+    expect(spans.find((s) => s.kind === 2)?.attributes["tracegate.ratelimit.refused"]).toEqual(["mock/gpt-4o"]);
+    expect(spans.find((s) => s.kind === CLIENT)?.attributes["tracegate.fallback.reason"]).toBe("rate_limited");
     // With no fallback left, the client gets the 429.
     const direct = await call(e, "four-o");
     expect(direct.res.status).toBe(429);
