@@ -1,4 +1,5 @@
 import { GatewayError } from "../errors";
+import { isRecord } from "../formats/check";
 import type { ProviderInterface } from "../providers/known";
 import type { StreamCodec } from "../streaming/pipe";
 import type { SseEvent } from "../streaming/sse";
@@ -8,11 +9,11 @@ import type { SseEvent } from "../streaming/sse";
  * any data event came before it.
  */
 function endsStream(iface: ProviderInterface, ev: SseEvent, data: unknown, sawData: boolean): boolean {
-  if (iface === "anthropic") return typeof data === "object" && data !== null && "type" in data && data.type === "message_stop";
+  if (iface === "anthropic") return isRecord(data) && data.type === "message_stop";
   // OpenAI: `[DONE]` after some chunk, or a choice's finish_reason (some compatible servers never send `[DONE]`).
   if (ev.data === "[DONE]") return sawData;
-  if (typeof data !== "object" || data === null || !("choices" in data) || !Array.isArray(data.choices)) return false;
-  return data.choices.some((c: unknown) => typeof c === "object" && c !== null && "finish_reason" in c && c.finish_reason != null);
+  if (!isRecord(data) || !Array.isArray(data.choices)) return false;
+  return data.choices.some((c: unknown) => isRecord(c) && c.finish_reason != null);
 }
 
 /**

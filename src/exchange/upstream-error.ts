@@ -1,4 +1,5 @@
 import type { ApiFormat } from "../errors";
+import { isRecord } from "../formats/check";
 import type { ProviderInterface } from "../providers/known";
 
 const ANTHROPIC_BY_STATUS: Record<number, string> = {
@@ -19,9 +20,6 @@ const OPENAI_BY_STATUS: Record<number, string> = {
   413: "invalid_request_error",
   429: "rate_limit_error",
 };
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 function parsed(text: string): unknown {
   try {
