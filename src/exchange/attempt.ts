@@ -120,7 +120,11 @@ export async function attemptCall<Req>(
   // Span attributes and the response tap cost allocations on every request: only when a span records or a token
   // rate limit needs the usage.
   const attributes = trace.recording ? callAttributes(trace, route, plan, { url, streaming, attempt, after }) : {};
-  const tap = trace.recording || onTokens ? responseTap(provider.interface, { captureContent: trace.captureContent }) : undefined;
+  // Server-Timing reports a non-streamed answer's cost whenever tracing is on (a stream's headers leave first).
+  const tap =
+    trace.recording || onTokens || (trace.reportsCost && !streaming)
+      ? responseTap(provider.interface, { captureContent: trace.captureContent })
+      : undefined;
   const retryOn = provider.retry.onStatus;
   const headers = upstreamHeaders(provider, codec.format, c.req.raw.headers, c.env, streaming, c.get("authHeader"));
   let exchange;
@@ -138,6 +142,7 @@ export async function attemptCall<Req>(
         attributes,
         propagate: provider.propagateTraceContext,
         observer: tap,
+        pricing: tap && { configured: route.pricing, provider: provider.otelName, model: route.upstreamModel },
       },
       onEnd:
         tap && onTokens
