@@ -18,6 +18,7 @@ import { callUpstream, DEFAULT_UPSTREAM_TIMEOUT_MS, hostOf, type Fetcher, type U
 import { requireCompleteStream } from "./stream-complete";
 import type { ClientCodec, ExchangePlan } from "./types";
 import { credentialsIn, upstreamErrorResponse } from "./upstream-error";
+import { passProviderHeaders } from "./passed-headers";
 import { upstreamHeaders } from "./upstream-headers";
 
 const networkFetch: Fetcher = (url, init) => fetch(url, init);
@@ -141,7 +142,7 @@ export async function attemptCall<Req>(
   const upstream = exchange.response;
   const { maxResponseBytes, maxStreamEventBytes } = c.get("config");
   if (upstream.ok && streaming && upstream.body && upstream.headers.get("content-type")?.includes("text/event-stream")) {
-    return streamedAnswer(exchange, upstream.body, route, plan, { url, maxEventChars: maxStreamEventBytes });
+    return streamedAnswer(exchange, upstream.body, route, plan, { url, maxEventChars: maxStreamEventBytes, format: codec.format });
   }
   return readAnswer(exchange, codec.format, route, plan, { maxResponseBytes, credentials: () => credentialsIn(headers) });
 }
@@ -152,7 +153,7 @@ async function streamedAnswer(
   body: ReadableStream<Uint8Array>,
   { provider, resolvedModel }: ModelRoute,
   plan: ExchangePlan,
-  { url, maxEventChars }: { url: string; maxEventChars: number },
+  { url, maxEventChars, format }: { url: string; maxEventChars: number; format: ApiFormat },
 ): Promise<AttemptResult> {
   let source: ChunkSource | undefined;
   const wait = provider.firstChunkTimeoutMs;
@@ -168,7 +169,11 @@ async function streamedAnswer(
     }
   }
   const stream = pipeStream(exchange, requireCompleteStream(provider.interface, plan.stream()), source, maxEventChars);
-  return { kind: "answer", response: new Response(stream, { headers: { ...SSE_HEADERS, "x-tracegate-model": resolvedModel } }) };
+  const headers = passProviderHeaders(exchange.response.headers, provider.interface, format, {
+    ...SSE_HEADERS,
+    "x-tracegate-model": resolvedModel,
+  });
+  return { kind: "answer", response: new Response(stream, { headers }) };
 }
 
 /**
@@ -198,15 +203,14 @@ async function readAnswer(
     throw err;
   }
   const text = utf8.decode(bytes);
-  const headers = { "x-tracegate-model": resolvedModel };
+  // The provider's wait, request id and rate-limit state reach the client, on errors and answers alike.
+  const headers = passProviderHeaders(upstream.headers, provider.interface, format, { "x-tracegate-model": resolvedModel });
   if (!upstream.ok) {
     exchange.settle({ kind: "complete" });
     const contentType = upstream.headers.get("content-type");
     const answer = () => {
       const error = { status: upstream.status, text, contentType };
-      const res = upstreamErrorResponse(format, provider.interface, error, credentials());
-      res.headers.set("x-tracegate-model", resolvedModel);
-      return res;
+      return upstreamErrorResponse(format, provider.interface, error, credentials(), headers);
     };
     if (!provider.retry.onStatus.includes(upstream.status)) return { kind: "answer", response: answer() };
     const wait = retryAfterMs(upstream.headers.get("retry-after"), Date.now());
