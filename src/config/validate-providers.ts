@@ -167,6 +167,8 @@ function providerConfig(entry: Entry, raw: Mapping, path: string, issues: Issues
     timeoutMs: entry.timeout_ms,
     /** `gen_ai.provider.name` for spans. */
     otelName: known?.otelName ?? parsed.provider,
+    /** Serves `POST /embeddings`: a known provider that has it, or any other OpenAI-compatible server. */
+    embeddings: known ? known.embeddings === true : providerInterface === "openai",
   };
 }
 

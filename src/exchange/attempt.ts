@@ -4,15 +4,15 @@ import type { AppEnv } from "../env";
 import { asGatewayError, GatewayError, type ApiFormat } from "../errors";
 import { parseProviderJson } from "../formats/check";
 import { ADAPTERS } from "../providers/adapters";
-import { KNOWN_PROVIDERS } from "../providers/known";
+import { KNOWN_PROVIDERS, type ProviderInterface } from "../providers/known";
 import type { ModelRoute } from "../providers/resolve";
 import { readAtMost } from "./bounded-read";
 import { retryAfterMs } from "./retry-after";
 import { awaitFirstChunk } from "../streaming/first-chunk";
-import { pipeStream, type ChunkSource } from "../streaming/pipe";
+import { pipeStream, type ChunkSource, type StreamCodec } from "../streaming/pipe";
 import { inputContentAttributes } from "../telemetry/genai/content";
 import { requestAttributes } from "../telemetry/genai/request";
-import { responseTap } from "../telemetry/genai/response";
+import { responseTap, type ResponseTap } from "../telemetry/genai/response";
 import type { RequestTrace } from "../telemetry/request-trace";
 import { callUpstream, DEFAULT_UPSTREAM_TIMEOUT_MS, hostOf, type Fetcher, type UpstreamExchange } from "./upstream";
 import { requireCompleteStream } from "./stream-complete";
@@ -74,20 +74,22 @@ function callAttributes(
   plan: ExchangePlan,
   { url, streaming, attempt, after }: { url: string; streaming: boolean; attempt: number; after: AttemptInput["after"] },
 ): Attributes {
-  const attributes = requestAttributes(provider.interface, plan.upstreamBody, {
-    providerName: provider.otelName,
-    url,
-    streaming,
-  });
+  const attributes = plan.operation
+    ? plan.operation.attributes(plan.upstreamBody, { providerName: provider.otelName, url })
+    : requestAttributes(provider.interface, plan.upstreamBody, { providerName: provider.otelName, url, streaming });
   attributes["tracegate.attempt"] = attempt;
   if (after) {
     attributes["tracegate.fallback.reason"] = after.reason;
     if (after.delayMs > 0) attributes["tracegate.retry.delay_ms"] = after.delayMs;
   }
-  if (trace.captureContent) {
+  if (trace.captureContent && !plan.operation) {
     Object.assign(attributes, inputContentAttributes(provider.interface, plan.upstreamBody, trace.captureMedia));
   }
   return attributes;
+}
+
+function tapFor(plan: ExchangePlan, iface: ProviderInterface, captureContent: boolean): ResponseTap | undefined {
+  return plan.operation ? plan.operation.tap() : responseTap(iface, { captureContent });
 }
 
 /**
@@ -100,12 +102,12 @@ export async function attemptCall<Req>(
   { route, plan, streaming, attempt, onTokens, clientSignal, after }: AttemptInput,
 ): Promise<AttemptResult> {
   const { provider } = route;
-  const url = provider.baseUrl + ADAPTERS[provider.interface].path;
+  const url = provider.baseUrl + (plan.path ?? ADAPTERS[provider.interface].path);
   const trace = c.get("trace");
   // Span attributes and the response tap cost allocations on every request: only when a span records or a token
   // rate limit needs the usage.
   const attributes = trace.recording ? callAttributes(trace, route, plan, { url, streaming, attempt, after }) : {};
-  const tap = trace.recording || onTokens ? responseTap(provider.interface, { captureContent: trace.captureContent }) : undefined;
+  const tap = trace.recording || onTokens ? tapFor(plan, provider.interface, trace.captureContent) : undefined;
   const retryOn = provider.retry.onStatus;
   const headers = upstreamHeaders(provider, codec.format, c.req.raw.headers, c.env, streaming, c.get("authHeader"));
   let exchange;
@@ -119,7 +121,7 @@ export async function attemptCall<Req>(
       send: KNOWN_PROVIDERS[provider.provider]?.serve ?? networkFetch,
       trace,
       call: {
-        name: `chat ${route.upstreamModel}`,
+        name: `${plan.operation?.spanName ?? "chat"} ${route.upstreamModel}`,
         attributes,
         propagate: provider.propagateTraceContext,
         observer: tap,
@@ -141,8 +143,10 @@ export async function attemptCall<Req>(
   }
   const upstream = exchange.response;
   const { maxResponseBytes, maxStreamEventBytes } = c.get("config");
-  if (upstream.ok && streaming && upstream.body && upstream.headers.get("content-type")?.includes("text/event-stream")) {
-    return streamedAnswer(exchange, upstream.body, route, plan, { url, maxEventChars: maxStreamEventBytes, format: codec.format });
+  const codecOf = plan.stream;
+  if (upstream.ok && streaming && codecOf && upstream.body && upstream.headers.get("content-type")?.includes("text/event-stream")) {
+    const opts = { url, maxEventChars: maxStreamEventBytes, format: codec.format };
+    return streamedAnswer(exchange, upstream.body, route, codecOf(), opts);
   }
   return readAnswer(exchange, codec.format, route, plan, { maxResponseBytes, credentials: () => credentialsIn(headers) });
 }
@@ -152,7 +156,7 @@ async function streamedAnswer(
   exchange: UpstreamExchange,
   body: ReadableStream<Uint8Array>,
   { provider, resolvedModel }: ModelRoute,
-  plan: ExchangePlan,
+  codec: StreamCodec,
   { url, maxEventChars, format }: { url: string; maxEventChars: number; format: ApiFormat },
 ): Promise<AttemptResult> {
   let source: ChunkSource | undefined;
@@ -168,7 +172,7 @@ async function streamedAnswer(
       throw err;
     }
   }
-  const stream = pipeStream(exchange, requireCompleteStream(provider.interface, plan.stream()), source, maxEventChars);
+  const stream = pipeStream(exchange, requireCompleteStream(provider.interface, codec), source, maxEventChars);
   const headers = passProviderHeaders(exchange.response.headers, provider.interface, format, {
     ...SSE_HEADERS,
     "x-tracegate-model": resolvedModel,

@@ -9,25 +9,28 @@ export interface KnownProvider {
   readonly baseUrl: string | undefined;
   /** `gen_ai.provider.name` per the OpenTelemetry GenAI conventions. */
   readonly otelName: string;
+  /** Serves OpenAI's `POST /embeddings` under its base URL. */
+  readonly embeddings?: true;
   /** A provider served inside the Worker instead of over the network (the built-in mock). */
   readonly serve?: (url: string, init: RequestInit) => Promise<Response>;
 }
 
 /** Providers tracegate knows by name: `model: groq/llama-3.1-8b-instant` needs no `base_url`. */
 export const KNOWN_PROVIDERS: Readonly<Record<string, KnownProvider>> = {
-  openai: { interface: "openai", baseUrl: "https://api.openai.com/v1", otelName: "openai" },
+  openai: { interface: "openai", baseUrl: "https://api.openai.com/v1", otelName: "openai", embeddings: true },
   anthropic: { interface: "anthropic", baseUrl: "https://api.anthropic.com/v1", otelName: "anthropic" },
   groq: { interface: "openai", baseUrl: "https://api.groq.com/openai/v1", otelName: "groq" },
-  mistral: { interface: "openai", baseUrl: "https://api.mistral.ai/v1", otelName: "mistral_ai" },
+  mistral: { interface: "openai", baseUrl: "https://api.mistral.ai/v1", otelName: "mistral_ai", embeddings: true },
   deepseek: { interface: "openai", baseUrl: "https://api.deepseek.com/v1", otelName: "deepseek" },
-  together: { interface: "openai", baseUrl: "https://api.together.xyz/v1", otelName: "together_ai" },
+  together: { interface: "openai", baseUrl: "https://api.together.xyz/v1", otelName: "together_ai", embeddings: true },
   xai: { interface: "openai", baseUrl: "https://api.x.ai/v1", otelName: "x_ai" },
   openrouter: { interface: "openai", baseUrl: "https://openrouter.ai/api/v1", otelName: "openrouter" },
   gemini: {
     interface: "openai",
     baseUrl: "https://generativelanguage.googleapis.com/v1beta/openai",
     otelName: "gcp.gemini",
+    embeddings: true,
   },
-  ollama: { interface: "openai", baseUrl: undefined, otelName: "ollama" },
-  mock: { interface: "openai", baseUrl: "http://mock.tracegate.invalid/v1", otelName: "tracegate.mock", serve: (url, init) => mockFetch(new Request(url, init)) },
+  ollama: { interface: "openai", baseUrl: undefined, otelName: "ollama", embeddings: true },
+  mock: { interface: "openai", baseUrl: "http://mock.tracegate.invalid/v1", otelName: "tracegate.mock", embeddings: true, serve: (url, init) => mockFetch(new Request(url, init)) },
 };
