@@ -173,6 +173,8 @@ function providerConfig(entry: Entry, raw: Mapping, path: string, issues: Issues
     wire: known?.wire,
     /** `pricing:`, replacing the bundled price table for this entry's calls; undefined: the table's. */
     pricing: entry.pricing,
+    /** Serves `POST /embeddings`: a known provider that has it, or any other OpenAI-compatible server. */
+    embeddings: known ? known.embeddings === true : providerInterface === "openai",
   };
 }
 

@@ -1,6 +1,6 @@
 import { inject } from "vitest";
 import { requestApp } from "../helpers/request";
-import type { QueriedSpan, ScriptedAnswer } from "./context";
+import type { QueriedSpan, ReceivedRequest, ScriptedAnswer } from "./context";
 
 // The worker tests' side of the loopback servers started by setup.ts.
 
@@ -45,12 +45,19 @@ export function sse(events: readonly { event?: string; data: unknown }[]): strin
 }
 
 /** POSTs a client body to the in-Worker gateway app (with an execution context; see requestApp). */
-export async function callGateway(path: "/v1/chat/completions" | "/v1/messages", body: unknown): Promise<Response> {
+export async function callGateway(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return await requestApp(
     path,
-    { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) },
+    { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) },
     LOOPBACK_ENV,
   );
+}
+
+/** The last request the scripted provider received for `model` (its name as the provider got it). */
+export async function receivedFor(model: string): Promise<ReceivedRequest> {
+  const res = await fetch(`${provider}/received?model=${encodeURIComponent(model)}`);
+  if (!res.ok) throw new Error(`the provider received nothing for ${model}`);
+  return (await res.json()) as ReceivedRequest;
 }
 
 /** The trace id from a gateway response's `traceresponse` header. */

@@ -15,6 +15,15 @@ export interface ScriptedAnswer {
   /** Defaults to application/json, or text/event-stream for a `stream` request. */
   readonly contentType?: string;
   readonly body: string;
+  /** Further response headers (`retry-after`, rate limits, `set-cookie`…). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** The last request the scripted provider received for a model. */
+export interface ReceivedRequest {
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Record<string, unknown>;
 }
 
 /** A span as the span query returns it (OTLP JSON flattened, attribute values unwrapped). */

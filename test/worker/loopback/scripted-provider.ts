@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { OtlpReceiver } from "../../e2e/harness/otlp-receiver";
-import type { QueriedSpan, ScriptedAnswer } from "./context";
+import type { QueriedSpan, ReceivedRequest, ScriptedAnswer } from "./context";
 
 /** How long a span query waits for a trace's spans to arrive before answering with what it has. */
 const SPAN_WAIT_MS = 10_000;
@@ -35,20 +35,28 @@ async function querySpans(receiver: OtlpReceiver, url: URL, res: ServerResponse)
 /**
  * A provider on loopback that answers each request with the answer scripted for its model name, byte for byte:
  * any status, content type and body (valid or not), so tests drive exactly what a misbehaving provider sends.
- * `POST /script` `{model, answer}` sets one; `POST …/chat/completions` and `POST …/messages` answer it (a model
- * with no script is a 404). `GET /spans?trace=<id>&count=<n>` returns the collector's spans of one trace.
+ * `POST /script` `{model, answer}` sets one; any other `POST` (`…/chat/completions`, `…/messages`, `…/embeddings`…)
+ * answers it (a model with no script is a 404). `GET /received?model=<m>` returns the last request for a model (path,
+ * headers, body). `GET /spans?trace=<id>&count=<n>` returns the collector's spans of one trace.
  */
 export async function startScriptedProvider(receiver: OtlpReceiver): Promise<{ url: string; close(): Promise<void> }> {
   const scripts = new Map<string, ScriptedAnswer>();
+  const received = new Map<string, ReceivedRequest>();
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://loopback");
     if (req.method === "GET" && url.pathname === "/spans") return querySpans(receiver, url, res);
+    if (req.method === "GET" && url.pathname === "/received") {
+      const got = received.get(url.searchParams.get("model") ?? "");
+      res.writeHead(got ? 200 : 404, { "content-type": "application/json" }).end(JSON.stringify(got ?? null));
+      return;
+    }
     const body = await readJson(req);
     if (url.pathname === "/script") {
       scripts.set(String(body.model), body.answer as ScriptedAnswer);
       res.writeHead(204).end();
       return;
     }
+    received.set(String(body.model), { path: url.pathname, headers: req.headers as Record<string, string>, body });
     const answer = scripts.get(String(body.model));
     if (!answer) {
       res.writeHead(404, { "content-type": "application/json" });
@@ -56,7 +64,7 @@ export async function startScriptedProvider(receiver: OtlpReceiver): Promise<{ u
       return;
     }
     const contentType = answer.contentType ?? (body.stream === true ? "text/event-stream" : "application/json");
-    res.writeHead(answer.status ?? 200, { "content-type": contentType }).end(answer.body);
+    res.writeHead(answer.status ?? 200, { ...answer.headers, "content-type": contentType }).end(answer.body);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;

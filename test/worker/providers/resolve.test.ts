@@ -21,6 +21,7 @@ function provider(model: string, extra: Partial<ProviderConfig> = {}): ProviderC
     otelName: "openai",
     wire: undefined,
     pricing: undefined,
+    embeddings: true,
     ...extra,
   };
 }
