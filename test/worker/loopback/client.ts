@@ -1,6 +1,6 @@
 import { inject } from "vitest";
 import { requestApp } from "../helpers/request";
-import type { QueriedSpan, ScriptedAnswer } from "./context";
+import type { QueriedSpan, ReceivedCall, ScriptedAnswer } from "./context";
 
 // The worker tests' side of the loopback servers started by setup.ts.
 
@@ -65,4 +65,10 @@ export function traceIdOf(res: Response): string {
 export async function spansOf(traceId: string, count: number): Promise<QueriedSpan[]> {
   const res = await fetch(`${provider}/spans?trace=${traceId}&count=${count}`);
   return (await res.json()) as QueriedSpan[];
+}
+
+/** The trace headers each request the scripted provider received for `model` carried, in order. */
+export async function receivedBy(model: string): Promise<ReceivedCall[]> {
+  const res = await fetch(`${provider}/received?model=${encodeURIComponent(model)}`);
+  return (await res.json()) as ReceivedCall[];
 }
