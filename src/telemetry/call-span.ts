@@ -38,7 +38,9 @@ export interface CallSpanOptions {
   readonly captureMedia: boolean;
   /** The newest GenAI convention names (OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental). */
   readonly latestGenAi: boolean;
-  readonly sampled: boolean;
+  /** Spans are recorded: sampled, or held for `tracing.keep`. */
+  readonly recording: boolean;
+  /** Outgoing trace-flags: the head decision, also for a held request. */
   readonly flags: number;
   readonly tracestate: string;
   /** Request-wide attributes every CLIENT span carries (span_attributes, cloudflare.ray_id). */
@@ -59,7 +61,7 @@ export function tracedRequest(tracer: Tracer, ctx: Context, opts: CallSpanOption
   return {
     captureContent: opts.captureContent,
     captureMedia: opts.captureMedia,
-    recording: opts.sampled,
+    recording: opts.recording,
     reportsCost: true,
     hold: () => holdRecorder(ctx),
     requested(model) {
@@ -70,7 +72,7 @@ export function tracedRequest(tracer: Tracer, ctx: Context, opts: CallSpanOption
     },
     startCall(init: ClientCallInit): ClientCall {
       let attributes = init.attributes;
-      if (opts.sampled) {
+      if (opts.recording) {
         attributes = recordedAttributes(withExtra(opts.extraAttributes, init.attributes));
         if (timings.requestedModel !== undefined) attributes["tracegate.request.model"] = timings.requestedModel;
       }

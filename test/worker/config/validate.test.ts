@@ -593,6 +593,42 @@ describe("tracing", () => {
     ]);
   });
 
+  it("keep: reads the rules; without random_sampling tracing is on for kept requests only, with no notice", () => {
+    const { config, notices } = valid(
+      base({ keep: { errors: true, slower_than_ms: 2000, costlier_than_usd: 0.05, fallbacks: true } }),
+    );
+    expect(notices).toEqual([]);
+    expect(config.tracing?.randomSampling).toBe(0);
+    expect(config.tracing?.keep).toEqual({ errors: true, slowerThanMs: 2000, costlierThanUsd: 0.05, fallbacks: true });
+    expect(valid(base({ random_sampling: 5, keep: { errors: true } })).config.tracing?.keep).toEqual({
+      errors: true,
+      slowerThanMs: undefined,
+      costlierThanUsd: undefined,
+      fallbacks: false,
+    });
+  });
+
+  it("keep: bad rules are reported with their key paths", () => {
+    expect(
+      errors(
+        base({
+          random_sampling: 1,
+          keep: { errors: "yes", slower_than_ms: 0, costlier_than_usd: -1, fallbacks: 1, error: true },
+        }),
+      ),
+    ).toEqual([
+      'tracing.keep.error: unknown key (did you mean "errors"?)',
+      "tracing.keep.errors: expected true or false, got a string",
+      "tracing.keep.slower_than_ms: expected a positive integer, got 0",
+      "tracing.keep.costlier_than_usd: expected a positive number of US dollars, got -1",
+      "tracing.keep.fallbacks: expected true or false, got a number",
+    ]);
+    expect(errors(base({ random_sampling: 1, keep: { errors: false } }))).toEqual([
+      "tracing.keep: names no rule: set errors, fallbacks, slower_than_ms or costlier_than_usd",
+    ]);
+    expect(errors(base({ random_sampling: 1, keep: true }))).toEqual(["tracing.keep: expected a mapping, got a boolean"]);
+  });
+
   it("an empty tracing key counts as absent", () => {
     expect(valid(base(null)).config.tracing).toBeUndefined();
   });
