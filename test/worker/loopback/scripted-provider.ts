@@ -16,7 +16,7 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 function spansOf(receiver: OtlpReceiver, traceId: string): QueriedSpan[] {
   return receiver.spans
     .filter((s) => s.traceId === traceId)
-    .map(({ name, kind, traceState, flags, status, attributes, request }) => ({
+    .map(({ name, kind, traceState, flags, status, attributes, events, request }) => ({
       name,
       kind,
       traceId,
@@ -24,6 +24,7 @@ function spansOf(receiver: OtlpReceiver, traceId: string): QueriedSpan[] {
       flags,
       status,
       attributes,
+      events: events.map((e) => ({ name: e.name, timeNs: String(e.timeNs) })),
       request,
     }));
 }
