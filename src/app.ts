@@ -8,6 +8,7 @@ import { chatCompletions } from "./routes/chat-completions";
 import { health } from "./routes/health";
 import { messages } from "./routes/messages";
 import { models } from "./routes/models";
+import { responses } from "./routes/responses";
 import { tracing } from "./middleware/tracing";
 import { registerTelemetry } from "./telemetry/sdk/register";
 
@@ -28,6 +29,7 @@ app.use("/v1/*", tracing(registerTelemetry()));
 app.route("/v1/chat/completions", chatCompletions);
 app.route("/v1/messages", messages);
 app.route("/v1/models", models);
+app.route("/v1/responses", responses);
 
 app.notFound((c) =>
   errorResponse(formatOf(c.req.path), GatewayError.notFound(`no route for ${c.req.method} ${c.req.path}`)),

@@ -73,18 +73,17 @@ function callAttributes(
   plan: ExchangePlan,
   { url, streaming, attempt, after }: { url: string; streaming: boolean; attempt: number; after: AttemptInput["after"] },
 ): Attributes {
-  const attributes = requestAttributes(provider.interface, plan.upstreamBody, {
-    providerName: provider.otelName,
-    url,
-    streaming,
-  });
+  const wire = plan.wire ?? provider.interface;
+  const attributes = requestAttributes(wire, plan.upstreamBody, { providerName: provider.otelName, url, streaming });
+  if (plan.conversationId !== undefined) attributes["gen_ai.conversation.id"] = plan.conversationId;
   attributes["tracegate.attempt"] = attempt;
   if (after) {
     attributes["tracegate.fallback.reason"] = after.reason;
     if (after.delayMs > 0) attributes["tracegate.retry.delay_ms"] = after.delayMs;
   }
-  if (trace.captureContent) {
-    Object.assign(attributes, inputContentAttributes(provider.interface, plan.upstreamBody, trace.captureMedia));
+  // A Responses pass-through's content is not captured (its items have their own shapes; docs/tracing.md).
+  if (trace.captureContent && wire !== "responses") {
+    Object.assign(attributes, inputContentAttributes(wire, plan.upstreamBody, trace.captureMedia));
   }
   return attributes;
 }
@@ -99,12 +98,13 @@ export async function attemptCall<Req>(
   { route, plan, streaming, attempt, onTokens, clientSignal, after }: AttemptInput,
 ): Promise<AttemptResult> {
   const { provider } = route;
-  const url = provider.baseUrl + ADAPTERS[provider.interface].path;
+  const url = provider.baseUrl + (plan.path ?? ADAPTERS[provider.interface].path);
+  const wire = plan.wire ?? provider.interface;
   const trace = c.get("trace");
   // Span attributes and the response tap cost allocations on every request: only when a span records or a token
   // rate limit needs the usage.
   const attributes = trace.recording ? callAttributes(trace, route, plan, { url, streaming, attempt, after }) : {};
-  const tap = trace.recording || onTokens ? responseTap(provider.interface, { captureContent: trace.captureContent }) : undefined;
+  const tap = trace.recording || onTokens ? responseTap(wire, { captureContent: trace.captureContent }) : undefined;
   const retryOn = provider.retry.onStatus;
   const headers = upstreamHeaders(provider, codec.format, c.req.raw.headers, c.env, streaming, c.get("authHeader"));
   let exchange;
@@ -167,7 +167,7 @@ async function streamedAnswer(
       throw err;
     }
   }
-  const stream = pipeStream(exchange, requireCompleteStream(provider.interface, plan.stream()), source, maxEventChars);
+  const stream = pipeStream(exchange, requireCompleteStream(plan.wire ?? provider.interface, plan.stream()), source, maxEventChars);
   return { kind: "answer", response: new Response(stream, { headers: { ...SSE_HEADERS, "x-tracegate-model": resolvedModel } }) };
 }
 

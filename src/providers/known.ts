@@ -3,6 +3,12 @@ import { mockFetch } from "./mock";
 /** The API a provider speaks. `mock` is tracegate's built-in provider, answering in the OpenAI format. */
 export type ProviderInterface = "openai" | "anthropic";
 
+/**
+ * The API spoken on the wire of one provider call: the provider's interface, or OpenAI's Responses API when a
+ * provider that serves it (`responses: true`) gets a Responses request passed through.
+ */
+export type WireApi = ProviderInterface | "responses";
+
 export interface KnownProvider {
   readonly interface: ProviderInterface;
   /** Default base URL including the API prefix; undefined when the provider has no public endpoint. */
@@ -11,17 +17,22 @@ export interface KnownProvider {
   readonly otelName: string;
   /** A provider served inside the Worker instead of over the network (the built-in mock). */
   readonly serve?: (url: string, init: RequestInit) => Promise<Response>;
+  /**
+   * Serves OpenAI's Responses API (`/responses`) itself and keeps its state (`store`, `previous_response_id`):
+   * `/v1/responses` passes through to it; other providers get it translated to their chat interface.
+   */
+  readonly responses?: boolean;
 }
 
 /** Providers tracegate knows by name: `model: groq/llama-3.1-8b-instant` needs no `base_url`. */
 export const KNOWN_PROVIDERS: Readonly<Record<string, KnownProvider>> = {
-  openai: { interface: "openai", baseUrl: "https://api.openai.com/v1", otelName: "openai" },
+  openai: { interface: "openai", baseUrl: "https://api.openai.com/v1", otelName: "openai", responses: true },
   anthropic: { interface: "anthropic", baseUrl: "https://api.anthropic.com/v1", otelName: "anthropic" },
   groq: { interface: "openai", baseUrl: "https://api.groq.com/openai/v1", otelName: "groq" },
   mistral: { interface: "openai", baseUrl: "https://api.mistral.ai/v1", otelName: "mistral_ai" },
   deepseek: { interface: "openai", baseUrl: "https://api.deepseek.com/v1", otelName: "deepseek" },
   together: { interface: "openai", baseUrl: "https://api.together.xyz/v1", otelName: "together_ai" },
-  xai: { interface: "openai", baseUrl: "https://api.x.ai/v1", otelName: "x_ai" },
+  xai: { interface: "openai", baseUrl: "https://api.x.ai/v1", otelName: "x_ai", responses: true },
   openrouter: { interface: "openai", baseUrl: "https://openrouter.ai/api/v1", otelName: "openrouter" },
   gemini: {
     interface: "openai",

@@ -66,3 +66,14 @@ export async function spansOf(traceId: string, count: number): Promise<QueriedSp
   const res = await fetch(`${provider}/spans?trace=${traceId}&count=${count}`);
   return (await res.json()) as QueriedSpan[];
 }
+
+/** The requests the scripted provider got for `model`, in order: the path and the body sent upstream. */
+export async function receivedBy(model: string): Promise<{ path: string; body: Record<string, unknown> }[]> {
+  const res = await fetch(`${provider}/received?model=${encodeURIComponent(model)}`);
+  return (await res.json()) as { path: string; body: Record<string, unknown> }[];
+}
+
+/** The scripted provider's URL, for configs of their own. */
+export const LOOPBACK_PROVIDER = provider;
+/** The loopback collector's URL, for configs of their own. */
+export const LOOPBACK_COLLECTOR = collector;

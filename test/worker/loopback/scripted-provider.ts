@@ -35,20 +35,31 @@ async function querySpans(receiver: OtlpReceiver, url: URL, res: ServerResponse)
 /**
  * A provider on loopback that answers each request with the answer scripted for its model name, byte for byte:
  * any status, content type and body (valid or not), so tests drive exactly what a misbehaving provider sends.
- * `POST /script` `{model, answer}` sets one; `POST …/chat/completions` and `POST …/messages` answer it (a model
- * with no script is a 404). `GET /spans?trace=<id>&count=<n>` returns the collector's spans of one trace.
+ * `POST /script` `{model, answer}` sets one; `POST …/chat/completions`, `…/messages` and `…/responses` answer it (a
+ * model with no script is a 404); `GET /received?model=<name>` lists the requests each model got.
+ * `GET /spans?trace=<id>&count=<n>` returns the collector's spans of one trace.
  */
 export async function startScriptedProvider(receiver: OtlpReceiver): Promise<{ url: string; close(): Promise<void> }> {
   const scripts = new Map<string, ScriptedAnswer>();
+  /** What each model's requests carried (path and body), in order: `GET /received?model=<name>`. */
+  const received = new Map<string, { path: string; body: Record<string, unknown> }[]>();
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://loopback");
     if (req.method === "GET" && url.pathname === "/spans") return querySpans(receiver, url, res);
+    if (req.method === "GET" && url.pathname === "/received") {
+      const model = url.searchParams.get("model") ?? "";
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(received.get(model) ?? []));
+      return;
+    }
     const body = await readJson(req);
     if (url.pathname === "/script") {
       scripts.set(String(body.model), body.answer as ScriptedAnswer);
       res.writeHead(204).end();
       return;
     }
+    const list = received.get(String(body.model)) ?? [];
+    list.push({ path: url.pathname, body });
+    received.set(String(body.model), list);
     const answer = scripts.get(String(body.model));
     if (!answer) {
       res.writeHead(404, { "content-type": "application/json" });
