@@ -5,7 +5,7 @@ import { asGatewayError, GatewayError, type ApiFormat } from "../errors";
 import { parseProviderJson } from "../formats/check";
 import { ADAPTERS } from "../providers/adapters";
 import { WIRE_ADAPTERS } from "../providers/wires";
-import type { ProviderInterface } from "../providers/known";
+import type { CallApi } from "../providers/known";
 import type { ModelRoute } from "../providers/resolve";
 import { readAtMost } from "./bounded-read";
 import { retryAfterMs } from "./retry-after";
@@ -91,21 +91,24 @@ function callAttributes(
   plan: ExchangePlan,
   { url, streaming, attempt, after }: { url: string; streaming: boolean; attempt: number; after: AttemptInput["after"] },
 ): Attributes {
+  const api = plan.api ?? provider.interface;
   const attributes = plan.operation
     ? plan.operation.attributes(plan.upstreamBody, { providerName: provider.otelName, url })
-    : requestAttributes(provider.interface, plan.upstreamBody, { providerName: provider.otelName, url, streaming });
+    : requestAttributes(api, plan.upstreamBody, { providerName: provider.otelName, url, streaming });
+  if (plan.conversationId !== undefined) attributes["gen_ai.conversation.id"] = plan.conversationId;
   attributes["tracegate.attempt"] = attempt;
   if (after) {
     attributes["tracegate.fallback.reason"] = after.reason;
     if (after.delayMs > 0) attributes["tracegate.retry.delay_ms"] = after.delayMs;
   }
-  if (trace.captureContent && !plan.operation) {
-    Object.assign(attributes, inputContentAttributes(provider.interface, plan.upstreamBody, trace.captureMedia));
+  // A Responses pass-through's content is not captured (its items have their own shapes; docs/tracing.md).
+  if (trace.captureContent && !plan.operation && api !== "responses") {
+    Object.assign(attributes, inputContentAttributes(api, plan.upstreamBody, trace.captureMedia));
   }
   return attributes;
 }
 
-function tapFor(plan: ExchangePlan, iface: ProviderInterface, captureContent: boolean): ResponseTap | undefined {
+function tapFor(plan: ExchangePlan, iface: CallApi, captureContent: boolean): ResponseTap | undefined {
   return plan.operation ? plan.operation.tap() : responseTap(iface, { captureContent });
 }
 
@@ -127,7 +130,7 @@ export async function attemptCall<Req>(
   // Server-Timing reports a non-streamed answer's cost whenever tracing is on (a stream's headers leave first).
   const tap =
     trace.recording || onTokens || (trace.reportsCost && !streaming)
-      ? tapFor(plan, provider.interface, trace.captureContent)
+      ? tapFor(plan, plan.api ?? provider.interface, trace.captureContent)
       : undefined;
   const retryOn = provider.retry.onStatus;
   const headers = upstreamHeaders(provider, codec.format, c.req.raw.headers, c.env, streaming, c.get("authHeader"));
@@ -167,7 +170,7 @@ export async function attemptCall<Req>(
   const { maxResponseBytes, maxStreamEventBytes } = c.get("config");
   const codecOf = plan.stream;
   if (upstream.ok && streaming && codecOf && upstream.body && upstream.headers.get("content-type")?.includes("text/event-stream")) {
-    const opts = { url, maxEventChars: maxStreamEventBytes, format: codec.format };
+    const opts = { url, maxEventChars: maxStreamEventBytes, format: codec.format, api: plan.api ?? provider.interface };
     return streamedAnswer(exchange, upstream.body, route, codecOf(), opts);
   }
   return readAnswer(exchange, codec.format, route, plan, { maxResponseBytes, credentials: () => credentialsIn(headers) });
@@ -179,7 +182,7 @@ async function streamedAnswer(
   body: ReadableStream<Uint8Array>,
   { provider, resolvedModel }: ModelRoute,
   codec: StreamCodec,
-  { url, maxEventChars, format }: { url: string; maxEventChars: number; format: ApiFormat },
+  { url, maxEventChars, format, api }: { url: string; maxEventChars: number; format: ApiFormat; api: CallApi },
 ): Promise<AttemptResult> {
   let source: ChunkSource | undefined;
   const wait = provider.firstChunkTimeoutMs;
@@ -194,7 +197,7 @@ async function streamedAnswer(
       throw err;
     }
   }
-  const stream = pipeStream(exchange, requireCompleteStream(provider.interface, codec), source, maxEventChars);
+  const stream = pipeStream(exchange, requireCompleteStream(api, codec), source, maxEventChars);
   const headers = passProviderHeaders(exchange.response.headers, provider.interface, format, {
     ...SSE_HEADERS,
     "x-tracegate-model": resolvedModel,
