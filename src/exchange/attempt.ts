@@ -3,7 +3,6 @@ import type { Context } from "hono";
 import type { AppEnv, Bindings } from "../env";
 import { asGatewayError, GatewayError, type ApiFormat } from "../errors";
 import { parseProviderJson } from "../formats/check";
-import { ADAPTERS } from "../providers/adapters";
 import { WIRE_ADAPTERS } from "../providers/wires";
 import type { ModelRoute } from "../providers/resolve";
 import { readAtMost } from "./bounded-read";
@@ -27,14 +26,20 @@ const networkFetch: Fetcher = (url, init) => fetch(url, init);
  * OpenAI request in the provider's own API (`providers/wire.ts`); `url` is then the real endpoint, for the span and
  * error messages.
  */
-function destination(route: ModelRoute, plan: ExchangePlan, env: Bindings, streaming: boolean): { url: string; send: Fetcher } {
+function destination(
+  route: ModelRoute,
+  plan: ExchangePlan,
+  { env, streaming, maxResponseBytes }: { env: Bindings; streaming: boolean; maxResponseBytes: number },
+): { url: string; send: Fetcher } {
   const { provider, upstreamModel: model } = route;
-  const url = provider.baseUrl + ADAPTERS[provider.interface].path;
+  const path = provider.callPath;
+  // Azure's deployment-scoped path names the deployment; every other path is the same for all models.
+  const url = provider.baseUrl + (path.startsWith("/{model}") ? `/${encodeURIComponent(model)}${path.slice(8)}` : path);
   if (provider.wire === undefined) return { url, send: networkFetch };
   const adapter = WIRE_ADAPTERS[provider.wire];
   return {
     url: adapter.endpoint(provider, model, streaming),
-    send: (_endpoint, init) => adapter.send({ url, init, body: plan.upstreamBody, provider, model, env }),
+    send: (_endpoint, init) => adapter.send({ url, init, body: plan.upstreamBody, provider, model, env, maxResponseBytes }),
   };
 }
 
@@ -115,7 +120,8 @@ export async function attemptCall<Req>(
   { route, plan, streaming, attempt, onTokens, clientSignal, after }: AttemptInput,
 ): Promise<AttemptResult> {
   const { provider } = route;
-  const { url, send } = destination(route, plan, c.env, streaming);
+  const { maxResponseBytes, maxStreamEventBytes } = c.get("config");
+  const { url, send } = destination(route, plan, { env: c.env, streaming, maxResponseBytes });
   const trace = c.get("trace");
   // Span attributes and the response tap cost allocations on every request: only when a span records or a token
   // rate limit needs the usage.
@@ -155,7 +161,6 @@ export async function attemptCall<Req>(
     throw err;
   }
   const upstream = exchange.response;
-  const { maxResponseBytes, maxStreamEventBytes } = c.get("config");
   if (upstream.ok && streaming && upstream.body && upstream.headers.get("content-type")?.includes("text/event-stream")) {
     return streamedAnswer(exchange, upstream.body, route, plan, { url, maxEventChars: maxStreamEventBytes });
   }

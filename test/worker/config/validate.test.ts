@@ -61,6 +61,8 @@ describe("validateConfig: a valid config", () => {
         retry: DEFAULT_RETRY,
         firstChunkTimeoutMs: undefined,
         otelName: "openai",
+        callPath: "/chat/completions",
+        keyHeader: undefined,
       },
       {
         name: "internal",
@@ -77,6 +79,8 @@ describe("validateConfig: a valid config", () => {
         retry: DEFAULT_RETRY,
         firstChunkTimeoutMs: undefined,
         otelName: "local",
+        callPath: "/chat/completions",
+        keyHeader: undefined,
       },
     ]);
     expect(config.tracing).toBeUndefined();

@@ -20,6 +20,9 @@ function provider(model: string, extra: Partial<ProviderConfig> = {}): ProviderC
     firstChunkTimeoutMs: undefined,
     otelName: "openai",
     wire: undefined,
+    callPath: "/chat/completions",
+    keyHeader: undefined,
+    vertex: undefined,
     ...extra,
   };
 }
