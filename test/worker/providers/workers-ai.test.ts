@@ -81,7 +81,7 @@ describe("workers_ai: what the binding got, errors, spans", () => {
     const client = (await spansOf(traceId ?? "", 2)).find((s) => s.kind === SPAN_KIND.CLIENT);
     expect(client?.attributes["gen_ai.provider.name"]).toBe("cloudflare.workers_ai");
     expect(client?.attributes["gen_ai.usage.input_tokens"]).toBe(7);
-    expect(client?.attributes["url.full"]).toBe("https://workers-ai.binding.invalid/run/@cf/meta/llama-3.1-8b-instruct");
+    expect(client?.attributes["server.address"]).toBe("workers-ai.binding.invalid");
   });
 
   it("a legacy tool call comes back as an OpenAI tool call", async () => {
