@@ -167,6 +167,8 @@ function providerConfig(entry: Entry, raw: Mapping, path: string, issues: Issues
     timeoutMs: entry.timeout_ms,
     /** `gen_ai.provider.name` for spans. */
     otelName: known?.otelName ?? parsed.provider,
+    /** The wire adapter between the OpenAI interface and the provider's own API (`providers/wire.ts`), if any. */
+    wire: known?.wire,
   };
 }
 

@@ -1,10 +1,10 @@
 import type { Attributes } from "@opentelemetry/api";
 import type { Context } from "hono";
-import type { AppEnv } from "../env";
+import type { AppEnv, Bindings } from "../env";
 import { asGatewayError, GatewayError, type ApiFormat } from "../errors";
 import { parseProviderJson } from "../formats/check";
 import { ADAPTERS } from "../providers/adapters";
-import { KNOWN_PROVIDERS } from "../providers/known";
+import { WIRE_ADAPTERS } from "../providers/wires";
 import type { ModelRoute } from "../providers/resolve";
 import { readAtMost } from "./bounded-read";
 import { retryAfterMs } from "./retry-after";
@@ -21,6 +21,22 @@ import { credentialsIn, upstreamErrorResponse } from "./upstream-error";
 import { upstreamHeaders } from "./upstream-headers";
 
 const networkFetch: Fetcher = (url, init) => fetch(url, init);
+
+/**
+ * Where a provider attempt goes: `fetch` to the interface's URL, or the provider's wire adapter, which sends the
+ * OpenAI request in the provider's own API (`providers/wire.ts`); `url` is then the real endpoint, for the span and
+ * error messages.
+ */
+function destination(route: ModelRoute, plan: ExchangePlan, env: Bindings, streaming: boolean): { url: string; send: Fetcher } {
+  const { provider, upstreamModel: model } = route;
+  const url = provider.baseUrl + ADAPTERS[provider.interface].path;
+  if (provider.wire === undefined) return { url, send: networkFetch };
+  const adapter = WIRE_ADAPTERS[provider.wire];
+  return {
+    url: adapter.endpoint(provider, model, streaming),
+    send: (_endpoint, init) => adapter.send({ url, init, body: plan.upstreamBody, provider, model, env }),
+  };
+}
 
 // Stateless between calls (no `stream: true`): one decoder for the isolate. Not fatal: a provider's bytes are
 // checked as JSON after decoding, and an error page's text is only quoted.
@@ -99,7 +115,7 @@ export async function attemptCall<Req>(
   { route, plan, streaming, attempt, onTokens, clientSignal, after }: AttemptInput,
 ): Promise<AttemptResult> {
   const { provider } = route;
-  const url = provider.baseUrl + ADAPTERS[provider.interface].path;
+  const { url, send } = destination(route, plan, c.env, streaming);
   const trace = c.get("trace");
   // Span attributes and the response tap cost allocations on every request: only when a span records or a token
   // rate limit needs the usage.
@@ -115,7 +131,7 @@ export async function attemptCall<Req>(
       body: JSON.stringify(plan.upstreamBody),
       clientSignal: streaming ? (clientSignal ?? c.req.raw.signal) : undefined,
       timeoutMs: provider.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
-      send: KNOWN_PROVIDERS[provider.provider]?.serve ?? networkFetch,
+      send,
       trace,
       call: {
         name: `chat ${route.upstreamModel}`,

@@ -1,7 +1,11 @@
-import { mockFetch } from "./mock";
-
 /** The API a provider speaks. `mock` is tracegate's built-in provider, answering in the OpenAI format. */
 export type ProviderInterface = "openai" | "anthropic";
+
+/**
+ * Providers reached through a wire adapter (`providers/wire.ts`) rather than over their interface directly. `mock`
+ * is the built-in provider, served inside the Worker.
+ */
+export type WireName = "mock";
 
 export interface KnownProvider {
   readonly interface: ProviderInterface;
@@ -9,8 +13,11 @@ export interface KnownProvider {
   readonly baseUrl: string | undefined;
   /** `gen_ai.provider.name` per the OpenTelemetry GenAI conventions. */
   readonly otelName: string;
-  /** A provider served inside the Worker instead of over the network (the built-in mock). */
-  readonly serve?: (url: string, init: RequestInit) => Promise<Response>;
+  /**
+   * The provider's own API behind the OpenAI interface (`providers/wire.ts`; the adapter is in `providers/wires.ts`),
+   * or undefined when it speaks `interface` on the wire itself.
+   */
+  readonly wire?: WireName;
 }
 
 /** Providers tracegate knows by name: `model: groq/llama-3.1-8b-instant` needs no `base_url`. */
@@ -29,5 +36,5 @@ export const KNOWN_PROVIDERS: Readonly<Record<string, KnownProvider>> = {
     otelName: "gcp.gemini",
   },
   ollama: { interface: "openai", baseUrl: undefined, otelName: "ollama" },
-  mock: { interface: "openai", baseUrl: "http://mock.tracegate.invalid/v1", otelName: "tracegate.mock", serve: (url, init) => mockFetch(new Request(url, init)) },
+  mock: { interface: "openai", baseUrl: "http://mock.tracegate.invalid/v1", otelName: "tracegate.mock", wire: "mock" },
 };

@@ -7,6 +7,8 @@
  * provider that dies mid-stream can be seen without a network.
  */
 
+import type { WireAdapter } from "./wire";
+
 /** The mock model whose stream breaks after its first events. */
 export const BROKEN_STREAM_MODEL = "broken-stream";
 const EVENTS_BEFORE_BREAK = 2;
@@ -35,7 +37,7 @@ function mockError(status: number, message: string): Response {
   return Response.json({ error: { message, type: "invalid_request_error", param: null, code: null } }, { status });
 }
 
-export async function mockFetch(request: Request): Promise<Response> {
+async function mockFetch(request: Request): Promise<Response> {
   if (!new URL(request.url).pathname.endsWith("/chat/completions")) return mockError(404, "mock: unknown path");
   let body: { model?: unknown; messages?: unknown; stream?: unknown; stream_options?: { include_usage?: unknown } };
   try {
@@ -101,3 +103,9 @@ export async function mockFetch(request: Request): Promise<Response> {
   });
   return new Response(stream, { headers: { "content-type": "text/event-stream; charset=utf-8" } });
 }
+
+/** The mock behind the wire seam: it answers the OpenAI request itself, at the URL the pipeline built. */
+export const mockWire: WireAdapter = {
+  endpoint: (provider) => `${provider.baseUrl}/chat/completions`,
+  send: ({ url, init }) => mockFetch(new Request(url, init)),
+};

@@ -19,6 +19,7 @@ function provider(model: string, extra: Partial<ProviderConfig> = {}): ProviderC
     retry: DEFAULT_RETRY,
     firstChunkTimeoutMs: undefined,
     otelName: "openai",
+    wire: undefined,
     ...extra,
   };
 }
