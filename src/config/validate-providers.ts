@@ -14,6 +14,7 @@ import {
 } from "./check";
 import { mapping, optional, required, withDefault, type Frozen } from "./schema";
 import { isMalformedReference } from "./secrets";
+import { BEDROCK_FIELDS, BEDROCK_PROVIDER, readBedrock, rejectBedrockKeys } from "./validate-bedrock";
 import { DEFAULT_RETRY, retryPolicy } from "./validate-retry";
 
 /**
@@ -38,8 +39,9 @@ const PLANO_PROVIDER_KEYS = [
 
 /**
  * Plano's `provider_interface` values, by the API they speak. Plano names the provider there; all of these but
- * `anthropic`/`claude` serve OpenAI Chat Completions. `plano`/`arch` (Plano's own models), `chatgpt` (the Responses
- * API behind a ChatGPT login) and `amazon_bedrock` (SigV4) have no counterpart here and stay errors.
+ * `anthropic`/`claude` serve OpenAI Chat Completions. `plano`/`arch` (Plano's own models) and `chatgpt` (the Responses
+ * API behind a ChatGPT login) have no counterpart here and stay errors; Bedrock is known by its `amazon_bedrock/`
+ * prefix (validate-bedrock.ts).
  */
 const PLANO_INTERFACES: Readonly<Record<string, ProviderInterface>> = {
   openai: "openai",
@@ -122,6 +124,7 @@ const readEntry = mapping(
     headers: withDefault(expectHeaders, {}),
     base_url: optional(expectHttpUrl),
     provider_interface: optional(parseInterface),
+    ...BEDROCK_FIELDS,
   },
   { ignored: PLANO_PROVIDER_KEYS },
 );
@@ -137,8 +140,11 @@ function providerConfig(entry: Entry, raw: Mapping, path: string, issues: Issues
   if (providerInterface === undefined && raw.provider_interface === undefined) {
     fail(issues, `${path}.provider_interface`, `required for provider "${parsed.provider}" ("openai" or "anthropic")`);
   }
+  const bedrock = parsed.provider === BEDROCK_PROVIDER ? readBedrock(entry, raw, path, issues) : undefined;
+  if (parsed.provider !== BEDROCK_PROVIDER) rejectBedrockKeys(entry, parsed.provider, path, issues);
   let baseUrl: string | undefined;
-  if (entry.base_url) baseUrl = baseUrlFrom(entry.base_url, known);
+  if (parsed.provider === BEDROCK_PROVIDER) baseUrl = bedrock?.baseUrl;
+  else if (entry.base_url) baseUrl = baseUrlFrom(entry.base_url, known);
   else if (raw.base_url === undefined) {
     baseUrl = known?.baseUrl ?? fail(issues, `${path}.base_url`, `required for provider "${parsed.provider}"`);
   }
@@ -169,6 +175,8 @@ function providerConfig(entry: Entry, raw: Mapping, path: string, issues: Issues
     otelName: known?.otelName ?? parsed.provider,
     /** The wire adapter between the OpenAI interface and the provider's own API (`providers/wire.ts`), if any. */
     wire: known?.wire,
+    /** Amazon Bedrock's region and SigV4 secrets (`amazon_bedrock` entries only). */
+    bedrock: bedrock?.settings,
   };
 }
 

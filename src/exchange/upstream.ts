@@ -110,6 +110,8 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamExchan
     let error: GatewayError;
     if (timedOut) error = GatewayError.upstreamTimeout(hostOf(req.url), req.timeoutMs);
     else if (req.clientSignal?.aborted) error = GatewayError.clientClosed();
+    // A wire adapter's own verdict (a request its provider cannot take, an unset secret) is passed on as it is.
+    else if (err instanceof GatewayError) error = err;
     else error = GatewayError.upstreamUnreachable(hostOf(req.url), err instanceof Error ? err.message : String(err));
     finish({ kind: "error", error });
     throw error;

@@ -5,7 +5,7 @@ export type ProviderInterface = "openai" | "anthropic";
  * Providers reached through a wire adapter (`providers/wire.ts`) rather than over their interface directly. `mock`
  * is the built-in provider, served inside the Worker.
  */
-export type WireName = "mock";
+export type WireName = "mock" | "bedrock";
 
 export interface KnownProvider {
   readonly interface: ProviderInterface;
@@ -36,5 +36,7 @@ export const KNOWN_PROVIDERS: Readonly<Record<string, KnownProvider>> = {
     otelName: "gcp.gemini",
   },
   ollama: { interface: "openai", baseUrl: undefined, otelName: "ollama" },
+  // Converse / ConverseStream; the base URL is per region (config/validate-bedrock.ts).
+  amazon_bedrock: { interface: "openai", baseUrl: undefined, otelName: "aws.bedrock", wire: "bedrock" },
   mock: { interface: "openai", baseUrl: "http://mock.tracegate.invalid/v1", otelName: "tracegate.mock", wire: "mock" },
 };
