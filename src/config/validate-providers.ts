@@ -15,6 +15,7 @@ import {
 import { mapping, optional, required, withDefault, type Frozen } from "./schema";
 import { isMalformedReference } from "./secrets";
 import { BEDROCK_FIELDS, BEDROCK_PROVIDER, readBedrock, rejectBedrockKeys } from "./validate-bedrock";
+import { pricingOf } from "./validate-pricing";
 import { DEFAULT_RETRY, retryPolicy } from "./validate-retry";
 
 /**
@@ -125,6 +126,7 @@ const readEntry = mapping(
     base_url: optional(expectHttpUrl),
     provider_interface: optional(parseInterface),
     ...BEDROCK_FIELDS,
+    pricing: optional(pricingOf),
   },
   { ignored: PLANO_PROVIDER_KEYS },
 );
@@ -177,6 +179,10 @@ function providerConfig(entry: Entry, raw: Mapping, path: string, issues: Issues
     wire: known?.wire,
     /** Amazon Bedrock's region and SigV4 secrets (`amazon_bedrock` entries only). */
     bedrock: bedrock?.settings,
+    /** `pricing:`, replacing the bundled price table for this entry's calls; undefined: the table's. */
+    pricing: entry.pricing,
+    /** Serves `POST /embeddings`: a known provider that has it, or any other OpenAI-compatible server. */
+    embeddings: known ? known.embeddings === true : providerInterface === "openai",
   };
 }
 

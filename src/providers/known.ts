@@ -18,25 +18,28 @@ export interface KnownProvider {
    * or undefined when it speaks `interface` on the wire itself.
    */
   readonly wire?: WireName;
+  /** Serves OpenAI's `POST /embeddings` under its base URL. */
+  readonly embeddings?: true;
 }
 
 /** Providers tracegate knows by name: `model: groq/llama-3.1-8b-instant` needs no `base_url`. */
 export const KNOWN_PROVIDERS: Readonly<Record<string, KnownProvider>> = {
-  openai: { interface: "openai", baseUrl: "https://api.openai.com/v1", otelName: "openai" },
+  openai: { interface: "openai", baseUrl: "https://api.openai.com/v1", otelName: "openai", embeddings: true },
   anthropic: { interface: "anthropic", baseUrl: "https://api.anthropic.com/v1", otelName: "anthropic" },
   groq: { interface: "openai", baseUrl: "https://api.groq.com/openai/v1", otelName: "groq" },
-  mistral: { interface: "openai", baseUrl: "https://api.mistral.ai/v1", otelName: "mistral_ai" },
+  mistral: { interface: "openai", baseUrl: "https://api.mistral.ai/v1", otelName: "mistral_ai", embeddings: true },
   deepseek: { interface: "openai", baseUrl: "https://api.deepseek.com/v1", otelName: "deepseek" },
-  together: { interface: "openai", baseUrl: "https://api.together.xyz/v1", otelName: "together_ai" },
+  together: { interface: "openai", baseUrl: "https://api.together.xyz/v1", otelName: "together_ai", embeddings: true },
   xai: { interface: "openai", baseUrl: "https://api.x.ai/v1", otelName: "x_ai" },
   openrouter: { interface: "openai", baseUrl: "https://openrouter.ai/api/v1", otelName: "openrouter" },
   gemini: {
     interface: "openai",
     baseUrl: "https://generativelanguage.googleapis.com/v1beta/openai",
     otelName: "gcp.gemini",
+    embeddings: true,
   },
-  ollama: { interface: "openai", baseUrl: undefined, otelName: "ollama" },
+  ollama: { interface: "openai", baseUrl: undefined, otelName: "ollama", embeddings: true },
   // Converse / ConverseStream; the base URL is per region (config/validate-bedrock.ts).
   amazon_bedrock: { interface: "openai", baseUrl: undefined, otelName: "aws.bedrock", wire: "bedrock" },
-  mock: { interface: "openai", baseUrl: "http://mock.tracegate.invalid/v1", otelName: "tracegate.mock", wire: "mock" },
+  mock: { interface: "openai", baseUrl: "http://mock.tracegate.invalid/v1", otelName: "tracegate.mock", embeddings: true, wire: "mock" },
 };

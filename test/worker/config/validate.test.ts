@@ -61,6 +61,7 @@ describe("validateConfig: a valid config", () => {
         retry: DEFAULT_RETRY,
         firstChunkTimeoutMs: undefined,
         otelName: "openai",
+        embeddings: true,
       },
       {
         name: "internal",
@@ -77,11 +78,23 @@ describe("validateConfig: a valid config", () => {
         retry: DEFAULT_RETRY,
         firstChunkTimeoutMs: undefined,
         otelName: "local",
+        embeddings: true,
       },
     ]);
     expect(config.tracing).toBeUndefined();
     expect(config.maxBodyBytes).toBe(1048576);
     expect(Object.keys(config.aliases)).toEqual([]);
+  });
+
+  it("knows which providers serve embeddings: the known ones that do, and any other OpenAI-compatible server", () => {
+    for (const model of ["openai/*", "mistral/*", "together/*", "together_ai/*", "gemini/*"]) {
+      expect(onlyProvider({ model }).embeddings, model).toBe(true);
+    }
+    expect(onlyProvider({ model: "ollama/*", base_url: "http://127.0.0.1:11434" }).embeddings).toBe(true);
+    for (const model of ["anthropic/*", "groq/*", "deepseek/*"]) expect(onlyProvider({ model }).embeddings, model).toBe(false);
+    const custom = { base_url: "https://llm.internal.example/v1" };
+    expect(onlyProvider({ model: "vllm/*", provider_interface: "openai", ...custom }).embeddings).toBe(true);
+    expect(onlyProvider({ model: "claude-proxy/*", provider_interface: "anthropic", ...custom }).embeddings).toBe(false);
   });
 
   it("keeps further slashes in the model part and accepts provider/* wildcards", () => {
@@ -578,6 +591,42 @@ describe("tracing", () => {
     expect(notices).toEqual([
       "tracing.random_sampling: not set, so no trace is recorded; set a percentage from 1 to 100",
     ]);
+  });
+
+  it("keep: reads the rules; without random_sampling tracing is on for kept requests only, with no notice", () => {
+    const { config, notices } = valid(
+      base({ keep: { errors: true, slower_than_ms: 2000, costlier_than_usd: 0.05, fallbacks: true } }),
+    );
+    expect(notices).toEqual([]);
+    expect(config.tracing?.randomSampling).toBe(0);
+    expect(config.tracing?.keep).toEqual({ errors: true, slowerThanMs: 2000, costlierThanUsd: 0.05, fallbacks: true });
+    expect(valid(base({ random_sampling: 5, keep: { errors: true } })).config.tracing?.keep).toEqual({
+      errors: true,
+      slowerThanMs: undefined,
+      costlierThanUsd: undefined,
+      fallbacks: false,
+    });
+  });
+
+  it("keep: bad rules are reported with their key paths", () => {
+    expect(
+      errors(
+        base({
+          random_sampling: 1,
+          keep: { errors: "yes", slower_than_ms: 0, costlier_than_usd: -1, fallbacks: 1, error: true },
+        }),
+      ),
+    ).toEqual([
+      'tracing.keep.error: unknown key (did you mean "errors"?)',
+      "tracing.keep.errors: expected true or false, got a string",
+      "tracing.keep.slower_than_ms: expected a positive integer, got 0",
+      "tracing.keep.costlier_than_usd: expected a positive number of US dollars, got -1",
+      "tracing.keep.fallbacks: expected true or false, got a number",
+    ]);
+    expect(errors(base({ random_sampling: 1, keep: { errors: false } }))).toEqual([
+      "tracing.keep: names no rule: set errors, fallbacks, slower_than_ms or costlier_than_usd",
+    ]);
+    expect(errors(base({ random_sampling: 1, keep: true }))).toEqual(["tracing.keep: expected a mapping, got a boolean"]);
   });
 
   it("an empty tracing key counts as absent", () => {
