@@ -17,6 +17,11 @@ export interface SigningRequest {
   /** The signing name: `bedrock` for Bedrock's runtime API. */
   readonly service: string;
   readonly datetime?: string;
+  /**
+   * Derived signing keys by secret, day, region and service (aws4fetch's cache): four HMACs saved per request. The
+   * caller bounds it.
+   */
+  readonly keyCache?: Map<string, ArrayBuffer>;
 }
 
 /**
@@ -36,6 +41,7 @@ export async function sigV4Headers(request: SigningRequest, credentials: AwsCred
     service: request.service,
     region: request.region,
     ...(request.datetime === undefined ? {} : { datetime: request.datetime }),
+    ...(request.keyCache === undefined ? {} : { cache: request.keyCache }),
   });
   const signed = await signer.sign();
   const out: Record<string, string> = {};

@@ -15,6 +15,18 @@ import { ConverseStreamTranslator, type ChunkIdentity } from "./stream";
 /** Headers of the pipeline's OpenAI request that mean nothing to Bedrock (or that this adapter sets itself). */
 const DROPPED_HEADERS = new Set(["authorization", "accept", "content-type", "openai-organization", "openai-project"]);
 
+// Per validated provider entry: its SigV4 signing keys (one per day and secret), dropped with the config. Cleared past
+// a few entries, so a long-lived isolate keeps only the current day's.
+const signingKeys = new WeakMap<ProviderConfig, Map<string, ArrayBuffer>>();
+const MAX_SIGNING_KEYS = 4;
+
+function keyCacheOf(provider: ProviderConfig): Map<string, ArrayBuffer> {
+  let cache = signingKeys.get(provider);
+  if (!cache) signingKeys.set(provider, (cache = new Map()));
+  if (cache.size >= MAX_SIGNING_KEYS) cache.clear();
+  return cache;
+}
+
 /** `…/model/{modelId}/converse(-stream)`: the model id is one path segment (`:` and `/` in ids are encoded). */
 function converseUrl(provider: ProviderConfig, model: string, streaming: boolean): string {
   return `${provider.baseUrl}/model/${encodeURIComponent(model)}/${streaming ? "converse-stream" : "converse"}`;
@@ -43,7 +55,8 @@ async function authHeaders(req: WireRequest, url: string, headers: Record<string
     sessionToken: secret(settings.sessionToken, req.env, req.provider, "aws_session_token"),
   };
   const region = settings.region ?? "us-east-1";
-  return sigV4Headers({ method: "POST", url, headers, body, region, service: "bedrock" }, credentials);
+  const keyCache = keyCacheOf(req.provider);
+  return sigV4Headers({ method: "POST", url, headers, body, region, service: "bedrock", keyCache }, credentials);
 }
 
 function identityOf(req: WireRequest, response: Response): ChunkIdentity {

@@ -114,3 +114,15 @@ describe("sigV4Headers for Bedrock", () => {
     expect(await signatureOf({}, "another-secret")).not.toBe(base);
   });
 });
+
+describe("sigV4Headers with a signing-key cache", () => {
+  it("signs the same with a cached signing key as without, and keeps one key per secret and day", async () => {
+    const keyCache = new Map<string, ArrayBuffer>();
+    const request = { method: "GET", url: "https://example.amazonaws.com/", headers: {}, body: "", region: "us-east-1", service: "service", datetime: DATETIME };
+    const first = await sigV4Headers({ ...request, keyCache }, CREDENTIALS);
+    const second = await sigV4Headers({ ...request, keyCache }, CREDENTIALS);
+    expect(keyCache.size).toBe(1);
+    expect(first.authorization).toBe(second.authorization);
+    expect(first.authorization).toContain("Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
+  });
+});
