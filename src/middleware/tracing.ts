@@ -67,13 +67,14 @@ export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppE
     // Plano's span_attributes go on the SERVER span and on every CLIENT span: mapped once per request.
     const extraAttributes = decision.sampled ? requestHeaderAttributes(settings, headers) : {};
     const route = decision.sampled ? matchedRoute(c) : undefined;
+    const ray = decision.sampled ? headers.get("cf-ray") : null;
     const server: Span = decision.sampled
       ? startServerSpan(
           recorder,
           spanContext,
           parent && { traceId: parent.traceId, spanId: parent.parentId, traceFlags: parent.flags, isRemote: true },
           route ? `${c.req.method} ${route}` : c.req.method,
-          serverAttributes(c.req.raw, route, extraAttributes, c.get("clientName")),
+          serverAttributes(c.req.raw, route, extraAttributes, c.get("clientName"), ray),
         )
       : trace.wrapSpanContext(spanContext);
     const ctx = trace.setSpan(contextWithRecorder(ROOT_CONTEXT, recorder), server);
@@ -86,7 +87,7 @@ export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppE
       sampled: decision.sampled,
       flags: decision.flags,
       tracestate,
-      extraAttributes: decision.sampled ? clientSpanAttributes(extraAttributes, headers) : extraAttributes,
+      extraAttributes: decision.sampled ? clientSpanAttributes(extraAttributes, ray) : extraAttributes,
     };
     c.set("trace", tracedRequest(tracer, ctx, opts, timings));
     await apiContext.with(ctx, next);
