@@ -13,7 +13,7 @@ import {
   kindOf,
   type Issues,
 } from "./check";
-import { listOf, mapping, required, withDefault, type Frozen } from "./schema";
+import { listOf, mapping, optional, required, withDefault, type Frozen } from "./schema";
 
 
 /** Plano tracing keys for its Envoy tracer and internal spans. */
@@ -68,6 +68,44 @@ function exporter(value: unknown, path: string, issues: Issues) {
   };
 }
 
+/** A Worker binding's name, as wrangler.toml writes it. */
+function bindingName(value: unknown, path: string, issues: Issues): string | undefined {
+  if (typeof value === "string" && /^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) return value;
+  const got = typeof value === "string" ? `"${value}"` : kindOf(value);
+  return fail(issues, path, `expected the name of an Analytics Engine binding in wrangler.toml (e.g. GATEWAY_METRICS), got ${got}`);
+}
+
+/** The longest export interval: an export waits in the request's waitUntil, which ends 30 s after the response. */
+export const MAX_METRICS_INTERVAL_SECONDS = 3600;
+
+const readMetrics = mapping({
+  enabled: optional(expectBoolean),
+  exporters: optional(listOf(exporter)),
+  export_interval_seconds: optional((value, path, issues) =>
+    expectNumberIn(value, 0.001, MAX_METRICS_INTERVAL_SECONDS, path, issues),
+  ),
+  client_attribute: withDefault(expectBoolean, false),
+  analytics_engine: optional(bindingName),
+});
+
+/** `tracing.metrics`; absent (undefined) means the defaults: OTLP metrics on when spans are exported. */
+function metrics(value: unknown, path: string, issues: Issues) {
+  if (value === undefined) return undefined;
+  const read = readMetrics(value, path, issues);
+  return {
+    /** OTLP metrics on/off; undefined: on when tracing exports spans (telemetry/metrics/settings.ts). */
+    enabled: read?.enabled,
+    /** Own exporters; undefined: the traces' exporters (or the OTEL_EXPORTER_OTLP_METRICS_* variables). */
+    exporters: read?.exporters,
+    /** Undefined: OTEL_METRIC_EXPORT_INTERVAL or 10 s. */
+    exportIntervalSeconds: read?.export_interval_seconds,
+    /** Put the authenticated client's name (`tracegate.client.name`) on the GenAI metrics. */
+    clientAttribute: read?.client_attribute ?? false,
+    /** Workers Analytics Engine binding that gets one data point per request. */
+    analyticsEngine: read?.analytics_engine,
+  };
+}
+
 /** `random_sampling` (Plano's key): a percentage; absent means off, with a notice. */
 function randomSampling(value: unknown, path: string, issues: Issues): number {
   if (value !== undefined) return expectNumberIn(value, 0, 100, path, issues) ?? 0;
@@ -84,6 +122,7 @@ const readTracing = mapping(
     capture_content_media: withDefault(expectBoolean, false),
     span_attributes: withDefault(readSpanAttributes, { header_prefixes: [], static: {} }),
     exporters: withDefault(listOf(exporter), []),
+    metrics,
   },
   { ignored: PLANO_TRACING_KEYS, reasons: PLANO_TRACING_REASONS },
 );
@@ -105,9 +144,13 @@ export function validateTracing(value: unknown, issues: Issues) {
     /** Keep inline base64 media in captured messages instead of a `{type, mime_type, bytes}` placeholder. */
     captureContentMedia: tracing.capture_content_media,
     exporters: tracing.exporters,
+    // Left out when absent, so that a config without it reads as before.
+    ...(tracing.metrics && { metrics: tracing.metrics }),
   };
 }
 
 export type TracingConfig = Frozen<NonNullable<ReturnType<typeof validateTracing>>>;
 /** One `tracing.exporters[]` entry: an OTLP/HTTP endpoint with its own headers and encoding. */
 export type ExporterConfig = Frozen<NonNullable<ReturnType<typeof exporter>>>;
+/** `tracing.metrics`, with what was left unset still undefined (telemetry/metrics/settings.ts decides those). */
+export type MetricsConfig = Frozen<NonNullable<ReturnType<typeof metrics>>>;

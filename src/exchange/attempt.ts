@@ -101,10 +101,13 @@ export async function attemptCall<Req>(
   const { provider } = route;
   const url = provider.baseUrl + ADAPTERS[provider.interface].path;
   const trace = c.get("trace");
-  // Span attributes and the response tap cost allocations on every request: only when a span records or a token
-  // rate limit needs the usage.
+  // Span attributes and the response tap cost allocations on every request: only when a span records, metrics
+  // measure the call, or a token rate limit needs the usage.
   const attributes = trace.recording ? callAttributes(trace, route, plan, { url, streaming, attempt, after }) : {};
-  const tap = trace.recording || onTokens ? responseTap(provider.interface, { captureContent: trace.captureContent }) : undefined;
+  const tap =
+    trace.recording || trace.metering || onTokens
+      ? responseTap(provider.interface, { captureContent: trace.captureContent })
+      : undefined;
   const retryOn = provider.retry.onStatus;
   const headers = upstreamHeaders(provider, codec.format, c.req.raw.headers, c.env, streaming, c.get("authHeader"));
   let exchange;
@@ -122,6 +125,7 @@ export async function attemptCall<Req>(
         attributes,
         propagate: provider.propagateTraceContext,
         observer: tap,
+        identity: { provider: provider.otelName, model: route.upstreamModel, url },
       },
       onEnd:
         tap && onTokens

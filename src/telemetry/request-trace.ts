@@ -1,5 +1,6 @@
 import type { Attributes } from "@opentelemetry/api";
 import type { GatewayError } from "../errors";
+import type { TokenUsage } from "./genai/tap-shared";
 
 /** The end of one upstream call, as the span records it. */
 export type CallOutcome =
@@ -12,6 +13,20 @@ export interface ResponseObserver {
   observeEvent(data: unknown): void;
   observeResponse(json: unknown): void;
   attributes(captureContent: boolean): Attributes;
+  /** Usage as numbers (metrics, token rate limits); undefined fields when the provider did not report them. */
+  usage(): TokenUsage;
+  /** The model that answered, as the provider named it. */
+  responseModel(): string | undefined;
+}
+
+/** Which model call this is, for the metrics (recorded on every request, whether its spans record or not). */
+export interface CallIdentity {
+  /** `gen_ai.provider.name`. */
+  readonly provider: string;
+  /** `gen_ai.request.model`: the model sent to the provider. */
+  readonly model: string;
+  /** The provider endpoint (server.address / server.port). */
+  readonly url: string;
 }
 
 export interface ClientCallInit {
@@ -20,6 +35,8 @@ export interface ClientCallInit {
   /** False for providers with `propagate_trace_context: false`: no trace headers are sent. */
   readonly propagate: boolean;
   readonly observer?: ResponseObserver;
+  /** Set for model calls: only those are measured for the GenAI metrics. */
+  readonly identity?: CallIdentity;
 }
 
 /** One upstream attempt as telemetry sees it: its CLIENT span and the trace headers it carries. */
@@ -28,6 +45,8 @@ export interface ClientCall {
   readonly headers: Readonly<Record<string, string>>;
   responded(status: number): void;
   firstChunk(): void;
+  /** Each stream event, after the observer saw it (time per output chunk). */
+  chunk(): void;
   end(outcome: CallOutcome): void;
 }
 
@@ -38,6 +57,8 @@ export interface RequestTrace {
   readonly captureMedia: boolean;
   /** Whether this request's spans are recorded (tracing on and sampled): span attributes are worth computing. */
   readonly recording: boolean;
+  /** Whether calls are measured for metrics: the response tap is needed for usage even when no span records. */
+  readonly metering: boolean;
   /** The model the client asked for (an alias or a model name): `tracegate.request.model` on the SERVER and CLIENT spans. */
   requested(model: string): void;
   /** A route (`provider/model`, or `client` for the client's own limits) that a rate limit refused. */
@@ -61,6 +82,7 @@ export function passthroughTrace(incoming: Headers): RequestTrace {
     headers,
     responded() {},
     firstChunk() {},
+    chunk() {},
     end() {},
   };
   const silent: ClientCall = { ...call, headers: {} };
@@ -68,6 +90,7 @@ export function passthroughTrace(incoming: Headers): RequestTrace {
     captureContent: false,
     captureMedia: false,
     recording: false,
+    metering: false,
     requested() {},
     refused() {},
     startCall: (init) => (init.propagate ? call : silent),

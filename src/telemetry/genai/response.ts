@@ -18,8 +18,10 @@ export interface ResponseTap {
    * `captureContent` is true *and* the tap was created with `captureContent: true`, gen_ai.output.messages.
    */
   attributes(captureContent: boolean): Attributes;
-  /** Usage as numbers, for other consumers (token rate limits): undefined fields when unknown. */
+  /** Usage as numbers, for other consumers (metrics, token rate limits): undefined fields when unknown. */
   usage(): TokenUsage;
+  /** `gen_ai.response.model` as the provider named it (for metrics). */
+  responseModel(): string | undefined;
 }
 
 /**
