@@ -1,7 +1,11 @@
-import { mockFetch } from "./mock";
-
 /** The API a provider speaks. `mock` is tracegate's built-in provider, answering in the OpenAI format. */
 export type ProviderInterface = "openai" | "anthropic";
+
+/**
+ * Providers reached through a wire adapter (`providers/wire.ts`) rather than over their interface directly. `mock`
+ * is the built-in provider, served inside the Worker.
+ */
+export type WireName = "mock";
 
 export interface KnownProvider {
   readonly interface: ProviderInterface;
@@ -9,25 +13,31 @@ export interface KnownProvider {
   readonly baseUrl: string | undefined;
   /** `gen_ai.provider.name` per the OpenTelemetry GenAI conventions. */
   readonly otelName: string;
-  /** A provider served inside the Worker instead of over the network (the built-in mock). */
-  readonly serve?: (url: string, init: RequestInit) => Promise<Response>;
+  /**
+   * The provider's own API behind the OpenAI interface (`providers/wire.ts`; the adapter is in `providers/wires.ts`),
+   * or undefined when it speaks `interface` on the wire itself.
+   */
+  readonly wire?: WireName;
+  /** Serves OpenAI's `POST /embeddings` under its base URL. */
+  readonly embeddings?: true;
 }
 
 /** Providers tracegate knows by name: `model: groq/llama-3.1-8b-instant` needs no `base_url`. */
 export const KNOWN_PROVIDERS: Readonly<Record<string, KnownProvider>> = {
-  openai: { interface: "openai", baseUrl: "https://api.openai.com/v1", otelName: "openai" },
+  openai: { interface: "openai", baseUrl: "https://api.openai.com/v1", otelName: "openai", embeddings: true },
   anthropic: { interface: "anthropic", baseUrl: "https://api.anthropic.com/v1", otelName: "anthropic" },
   groq: { interface: "openai", baseUrl: "https://api.groq.com/openai/v1", otelName: "groq" },
-  mistral: { interface: "openai", baseUrl: "https://api.mistral.ai/v1", otelName: "mistral_ai" },
+  mistral: { interface: "openai", baseUrl: "https://api.mistral.ai/v1", otelName: "mistral_ai", embeddings: true },
   deepseek: { interface: "openai", baseUrl: "https://api.deepseek.com/v1", otelName: "deepseek" },
-  together: { interface: "openai", baseUrl: "https://api.together.xyz/v1", otelName: "together_ai" },
+  together: { interface: "openai", baseUrl: "https://api.together.xyz/v1", otelName: "together_ai", embeddings: true },
   xai: { interface: "openai", baseUrl: "https://api.x.ai/v1", otelName: "x_ai" },
   openrouter: { interface: "openai", baseUrl: "https://openrouter.ai/api/v1", otelName: "openrouter" },
   gemini: {
     interface: "openai",
     baseUrl: "https://generativelanguage.googleapis.com/v1beta/openai",
     otelName: "gcp.gemini",
+    embeddings: true,
   },
-  ollama: { interface: "openai", baseUrl: undefined, otelName: "ollama" },
-  mock: { interface: "openai", baseUrl: "http://mock.tracegate.invalid/v1", otelName: "tracegate.mock", serve: (url, init) => mockFetch(new Request(url, init)) },
+  ollama: { interface: "openai", baseUrl: undefined, otelName: "ollama", embeddings: true },
+  mock: { interface: "openai", baseUrl: "http://mock.tracegate.invalid/v1", otelName: "tracegate.mock", embeddings: true, wire: "mock" },
 };

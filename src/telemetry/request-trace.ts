@@ -1,5 +1,6 @@
 import type { Attributes } from "@opentelemetry/api";
 import type { GatewayError } from "../errors";
+import type { ModelPrice } from "../pricing/price";
 import type { TokenUsage } from "./genai/tap-shared";
 
 /** The end of one upstream call, as the span records it. */
@@ -13,10 +14,18 @@ export interface ResponseObserver {
   observeEvent(data: unknown): void;
   observeResponse(json: unknown): void;
   attributes(captureContent: boolean): Attributes;
-  /** Usage as numbers (metrics, token rate limits); undefined fields when the provider did not report them. */
   usage(): TokenUsage;
-  /** The model that answered, as the provider named it. */
+  /** The model that answered (`gen_ai.response.model`). */
   responseModel(): string | undefined;
+}
+
+/** What prices a call: the configured `pricing:` if any, else the bundled table's price of the model. */
+export interface CallPricing {
+  readonly configured: ModelPrice | undefined;
+  /** `gen_ai.provider.name`: the bundled table is per provider. */
+  readonly provider: string;
+  /** The model asked of the provider (the answering model's name is tried first). */
+  readonly model: string;
 }
 
 /** Which model call this is, for the metrics (recorded on every request, whether its spans record or not). */
@@ -35,6 +44,8 @@ export interface ClientCallInit {
   /** False for providers with `propagate_trace_context: false`: no trace headers are sent. */
   readonly propagate: boolean;
   readonly observer?: ResponseObserver;
+  /** Prices the call from the observer's usage (span, Server-Timing); absent for calls that are not model calls. */
+  readonly pricing?: CallPricing;
   /** Set for model calls: only those are measured for the GenAI metrics. */
   readonly identity?: CallIdentity;
 }
@@ -57,6 +68,8 @@ export interface RequestTrace {
   readonly captureMedia: boolean;
   /** Whether this request's spans are recorded (tracing on and sampled): span attributes are worth computing. */
   readonly recording: boolean;
+  /** Tracing is on, sampled or not: `Server-Timing` carries a non-streamed answer's cost, so its usage is read. */
+  readonly reportsCost: boolean;
   /** Whether calls are measured for metrics: the response tap is needed for usage even when no span records. */
   readonly metering: boolean;
   /** The model the client asked for (an alias or a model name): `tracegate.request.model` on the SERVER and CLIENT spans. */
@@ -90,6 +103,7 @@ export function passthroughTrace(incoming: Headers): RequestTrace {
     captureContent: false,
     captureMedia: false,
     recording: false,
+    reportsCost: false,
     metering: false,
     requested() {},
     refused() {},

@@ -81,7 +81,7 @@ export function requestAttributes(
 const SERVER_CACHE_LIMIT = 64;
 const serverCache = new Map<string, Readonly<Attributes>>();
 
-/** server.address / server.port of a provider URL, parsed once per distinct URL (also the metrics' attributes). */
+/** server.address / server.port of a provider URL (cached per URL; also the metrics' attributes). */
 export function serverAttributesOf(url: string): Readonly<Attributes> {
   let attrs = serverCache.get(url);
   if (attrs === undefined) {

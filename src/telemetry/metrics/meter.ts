@@ -1,7 +1,8 @@
+import { costOf } from "../call-cost";
 import { failureOf } from "../call-span";
-import type { CallIdentity, CallOutcome, ClientCall, RequestTrace, ResponseObserver } from "../request-trace";
+import type { CallIdentity, CallOutcome, CallPricing, ClientCall, RequestTrace, ResponseObserver } from "../request-trace";
 import { GATEWAY_SCOPE } from "../version";
-import { recordCall } from "./call-record";
+import { recordCall, type CallRecord } from "./call-record";
 import { MetricsExportLoop } from "./export";
 import { GENAI_SECONDS } from "./instruments";
 import { emptyHistogram, MetricStore, observe, type HistogramData } from "./store";
@@ -46,9 +47,11 @@ class CallMeter {
     this.lastAt = now;
   }
 
-  end(outcome: CallOutcome, observer: ResponseObserver | undefined): void {
+  end(outcome: CallOutcome, observer: ResponseObserver | undefined, pricing: CallPricing | undefined): void {
     const usage = observer?.usage() ?? {};
     const responseModel = observer?.responseModel();
+    // Unknown (undefined, never 0) when the provider reported no usage or the model has no price.
+    const priced = pricing !== undefined && (usage.input !== undefined || usage.output !== undefined);
     const ttfc = this.firstAt === undefined ? undefined : (this.firstAt - this.start) / 1000;
     const record = {
       identity: this.identity,
@@ -58,7 +61,7 @@ class CallMeter {
       usage,
       responseModel,
       errorType: failureOf(outcome)?.type,
-      costUsd: undefined,
+      costUsd: priced ? costOf(usage, responseModel, pricing) : undefined,
     };
     this.meter.ended(record.costUsd, usage.input, usage.output, ttfc);
     const totals = this.meter.totals;
@@ -128,7 +131,7 @@ export class RequestMeter {
   }
 
   /** @internal */
-  record(record: Parameters<typeof recordCall>[1]): void {
+  record(record: CallRecord): void {
     if (this.store) recordCall(this.store, record, this.client);
     this.close();
   }
@@ -174,7 +177,7 @@ export function meteredTrace(trace: RequestTrace, meter: RequestMeter): RequestT
         },
         end(outcome) {
           call.end(outcome);
-          measured.end(outcome, init.observer);
+          measured.end(outcome, init.observer, init.pricing);
         },
       };
     },

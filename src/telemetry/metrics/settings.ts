@@ -51,15 +51,26 @@ function intervalOf(config: GatewayConfig, env: Env, warn: Warn): number {
   return DEFAULT_METRICS_INTERVAL_MS;
 }
 
+/**
+ * Own exporters, else the traces' plain exporters (their endpoints pointed at /v1/metrics; presets are left out: most
+ * of those backends take no OTLP metrics), else the OTEL_EXPORTER_OTLP_METRICS_* variables.
+ */
+function targetsOf(config: GatewayConfig, env: Env, warn: Warn): ExportTarget[] {
+  const own = config.tracing?.metrics?.exporters;
+  if (own) return resolveExportTargets(env, own, warn, "metrics");
+  const traces = config.tracing?.exporters ?? [];
+  const plain = traces.filter((e) => !e.preset);
+  if (traces.length > 0 && plain.length === 0) return [];
+  return resolveExportTargets(env, plain, warn, "metrics");
+}
+
 function compute(config: GatewayConfig, env: Env, warn: Warn): MetricsSettings | undefined {
   const metrics = config.tracing?.metrics;
   const analyticsEngine = metrics?.analyticsEngine;
   const otlp = otlpOn(config, env, warn);
   if (!otlp && analyticsEngine === undefined) return undefined;
-  // Own exporters, else the traces' exporters (their endpoints pointed at /v1/metrics), else the variables.
-  const exporters = metrics?.exporters ?? config.tracing?.exporters ?? [];
   return {
-    targets: otlp ? resolveExportTargets(env, exporters, warn, "metrics") : [],
+    targets: otlp ? targetsOf(config, env, warn) : [],
     intervalMs: intervalOf(config, env, warn),
     clientAttribute: metrics?.clientAttribute ?? false,
     analyticsEngine,
