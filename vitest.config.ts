@@ -8,7 +8,14 @@ export default defineConfig({
   test: {
     projects: [
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            // An Analytics Engine dataset (tracing.metrics.analytics_engine), bound for the tests only: deployments
+            // bind their own in wrangler.toml.
+            miniflare: { analyticsEngineDatasets: { GATEWAY_METRICS: { dataset: "tracegate_test" } } },
+          }),
+        ],
         test: { name: "worker", include: ["test/worker/**/*.test.ts"], globalSetup: ["test/worker/loopback/setup.ts"] },
       },
       {

@@ -10,13 +10,16 @@ import { scriptAnswer, sse } from "../../loopback/client";
 const provider = inject("loopbackProvider");
 const collector = inject("loopbackCollector");
 
+/** USD per million tokens, configured on both providers: every call below has a known cost. */
+const PRICE = { input: 2, output: 8 };
+
 function envFor(protocol: "http/json" | "http/protobuf", metrics: Record<string, unknown> = {}) {
   return {
     OTEL_METRICS_EXPORTER: "otlp",
     GATEWAY_CONFIG: JSON.stringify({
       model_providers: [
-        { model: "openai/*", base_url: provider, access_key: "sk-loopback" },
-        { model: "anthropic/*", base_url: provider, access_key: "sk-ant-loopback" },
+        { model: "openai/*", base_url: provider, access_key: "sk-loopback", pricing: PRICE },
+        { model: "anthropic/*", base_url: provider, access_key: "sk-ant-loopback", pricing: PRICE },
       ],
       auth: "none",
       tracing: {
@@ -103,6 +106,10 @@ describe("metrics on every request, whatever the sampling", () => {
       const sum = (type: string) => tokens.filter((p) => p.attributes["gen_ai.token.type"] === type).reduce((n, p) => n + (p.sum ?? 0), 0);
       expect(sum("input")).toBe(expected.input);
       expect(sum("output")).toBe(expected.output);
+      const cost = points.filter((p) => p.name === "tracegate.client.cost");
+      expect(cost.every((p) => p.kind === "sum" && p.monotonic && p.temporality === 1)).toBe(true);
+      const usd = cost.reduce((n, p) => n + (p.value ?? 0), 0);
+      expect(usd).toBeCloseTo((expected.input * PRICE.input + expected.output * PRICE.output) / 1e6, 12);
       expect(tokens.every((p) => p.encoding === (protocol === "http/json" ? "json" : "protobuf"))).toBe(true);
       expect(tokens.every((p) => p.kind === "histogram" && p.temporality === 1)).toBe(true);
       const durations = points.filter((p) => p.name === "gen_ai.client.operation.duration");
