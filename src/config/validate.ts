@@ -1,15 +1,16 @@
 import { checkKeys, expectPositiveInteger, fail, isMapping, newIssues, type Issues, type Mapping } from "./check";
 import { mapping, withDefault, type Frozen } from "./schema";
-import { validateAliases } from "./validate-aliases";
+import { emptyAliases, validateAliases } from "./validate-aliases";
 import { validateProviders } from "./validate-providers";
 import { validateTracing } from "./validate-tracing";
 import { validateAuth } from "./validate-auth";
 import { validateCors } from "./validate-cors";
 import { validateRateLimits } from "./validate-ratelimits";
+import { validateResponses } from "./validate-responses";
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
-const TOP_KEYS = ["model_providers", "llm_providers", "model_aliases", "tracing", "limits", "cors", "auth", "ratelimits"];
+const TOP_KEYS = ["model_providers", "llm_providers", "model_aliases", "tracing", "limits", "cors", "auth", "ratelimits", "responses"];
 
 /**
  * Top-level Plano keys for what an Envoy-based gateway does besides proxying models (listeners, prompt targets and
@@ -70,20 +71,23 @@ function gatewayConfig(raw: Mapping, issues: Issues) {
     ? validateProviders(list, key, issues)
     : { providers: [], catalog: { exact: new Set<string>(), wildcards: new Set<string>(), bare: new Map<string, number>() } };
 
-  const aliases = given("model_aliases")
+  const { aliases, pricing: aliasPricing } = given("model_aliases")
     ? validateAliases(raw.model_aliases, catalog, issues)
-    : (Object.create(null) as Record<string, readonly string[]>);
+    : emptyAliases();
   const tracing = given("tracing") ? validateTracing(raw.tracing, issues) : undefined;
   const limits = given("limits") ? readLimits(raw.limits, "limits", issues) : undefined;
   const cors = given("cors") ? validateCors(raw.cors, issues) : undefined;
   const auth = given("auth") ? validateAuth(raw.auth, issues) : undefined;
   const rateLimits = given("ratelimits") ? validateRateLimits(raw.ratelimits, issues) : [];
+  const responses = given("responses") ? validateResponses(raw.responses, "responses", issues) : undefined;
 
   if (issues.errors.length > 0 || !providers) return undefined;
   return {
     providers,
     /** alias -> target models (`openai/gpt-4o` or a provider `name`), tried in order when one fails. */
     aliases,
+    /** alias -> each target's configured `pricing:` (same order as its targets); aliases without any are absent. */
+    aliasPricing,
     /** Undefined when the config has no `tracing:` key. */
     tracing,
     /** Request body limit in bytes (`limits.max_body_bytes`, default 1 MiB). */
@@ -106,6 +110,12 @@ function gatewayConfig(raw: Mapping, issues: Issues) {
         }
       : {}),
     ...(rateLimits.length ? { rateLimits } : {}),
+    ...(responses
+      ? {
+          /** The `/v1/responses` conversation store; absent: DEFAULT_RESPONSES_STORE. */
+          responsesStore: { ttlSeconds: responses.store_ttl_seconds, maxItems: responses.max_items },
+        }
+      : {}),
   };
 }
 

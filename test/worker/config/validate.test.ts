@@ -61,6 +61,9 @@ describe("validateConfig: a valid config", () => {
         retry: DEFAULT_RETRY,
         firstChunkTimeoutMs: undefined,
         otelName: "openai",
+        embeddings: true,
+        callPath: "/chat/completions",
+        keyHeader: undefined,
       },
       {
         name: "internal",
@@ -77,11 +80,25 @@ describe("validateConfig: a valid config", () => {
         retry: DEFAULT_RETRY,
         firstChunkTimeoutMs: undefined,
         otelName: "local",
+        embeddings: true,
+        callPath: "/chat/completions",
+        keyHeader: undefined,
       },
     ]);
     expect(config.tracing).toBeUndefined();
     expect(config.maxBodyBytes).toBe(1048576);
     expect(Object.keys(config.aliases)).toEqual([]);
+  });
+
+  it("knows which providers serve embeddings: the known ones that do, and any other OpenAI-compatible server", () => {
+    for (const model of ["openai/*", "mistral/*", "together/*", "together_ai/*", "gemini/*"]) {
+      expect(onlyProvider({ model }).embeddings, model).toBe(true);
+    }
+    expect(onlyProvider({ model: "ollama/*", base_url: "http://127.0.0.1:11434" }).embeddings).toBe(true);
+    for (const model of ["anthropic/*", "groq/*", "deepseek/*"]) expect(onlyProvider({ model }).embeddings, model).toBe(false);
+    const custom = { base_url: "https://llm.internal.example/v1" };
+    expect(onlyProvider({ model: "vllm/*", provider_interface: "openai", ...custom }).embeddings).toBe(true);
+    expect(onlyProvider({ model: "claude-proxy/*", provider_interface: "anthropic", ...custom }).embeddings).toBe(false);
   });
 
   it("keeps further slashes in the model part and accepts provider/* wildcards", () => {

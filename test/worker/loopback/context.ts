@@ -6,6 +6,8 @@ declare module "vitest" {
     loopbackProvider: string;
     /** OTLP/HTTP JSON collector (test/e2e/harness/otlp-receiver.ts): point an exporter at `${url}/v1/traces`. */
     loopbackCollector: string;
+    /** The mock Amazon Bedrock runtime (test/fixtures/bedrock/mock-bedrock.ts). */
+    loopbackBedrock: string;
   }
 }
 
@@ -17,6 +19,15 @@ export interface ScriptedAnswer {
   /** Defaults to application/json, or text/event-stream for a `stream` request. */
   readonly contentType?: string;
   readonly body: string;
+  /** Further response headers (`retry-after`, rate limits, `set-cookie`…). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** The last request the scripted provider received for a model. */
+export interface ReceivedRequest {
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Record<string, unknown>;
 }
 
 /** A span as the span query returns it (OTLP JSON flattened, attribute values unwrapped). */

@@ -11,6 +11,7 @@ function config(tracing: Partial<TracingConfig> | undefined): GatewayConfig {
   return {
     providers: [],
     aliases: {},
+    aliasPricing: {},
     maxBodyBytes: 1024,
     maxResponseBytes: 4096,
     maxStreamEventBytes: 1024,
