@@ -3,7 +3,7 @@
 // requests, errors, tokens, cost and p50/p95 of duration and time to first chunk. Names are the OpenTelemetry GenAI
 // metrics (gen_ai.client.operation.duration, gen_ai.client.token.usage, the time-to-first-chunk histogram), with
 // http.server.request.duration counting requests when no GenAI duration was sent; cost is any sum or histogram
-// whose name contains "cost" (in US dollars).
+// whose name contains "cost" (in US dollars: tracegate's own is tracegate.client.cost).
 
 /** @typedef {import("./metrics-decode.js").MetricPoint} MetricPoint */
 /**
