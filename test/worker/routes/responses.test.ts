@@ -247,4 +247,21 @@ describe("POST /v1/responses: previous_response_id kept by tracegate", () => {
     expect(next.status).toBe(404);
     expect(await next.json()).toMatchObject({ error: { param: "previous_response_id", code: "not_found" } });
   });
+
+  it("resolves item_reference inputs from the client's stored responses (as the AI SDK sends them with store on)", async () => {
+    const model = await scriptAnswer({ body: chatAnswer("Paris is sunny.") });
+    const first = (await (await post({ model: `groq/${model}`, input: "Weather?" })).json()) as { output: { id: string }[] };
+    const itemId = first.output[0]?.id ?? "";
+    expect(itemId).toMatch(/^msg_/);
+    const input = [{ role: "user", content: "Weather?" }, { type: "item_reference", id: itemId }, { role: "user", content: "Thanks" }];
+    expect((await post({ model: `groq/${model}`, input })).status).toBe(200);
+    expect((await receivedBy(model))[1]?.body.messages).toEqual([
+      { role: "user", content: "Weather?" },
+      { role: "assistant", content: "Paris is sunny." },
+      { role: "user", content: "Thanks" },
+    ]);
+    const stolen = await post({ model: `groq/${model}`, input }, KEYS.BOB_KEY);
+    expect(stolen.status).toBe(404);
+    expect(await stolen.json()).toMatchObject({ error: { param: "input[1].id" } });
+  });
 });
