@@ -264,4 +264,19 @@ describe("POST /v1/responses: previous_response_id kept by tracegate", () => {
     expect(stolen.status).toBe(404);
     expect(await stolen.json()).toMatchObject({ error: { param: "input[1].id" } });
   });
+
+  it("answers GET /v1/responses/{id} for the client's stored response, and DELETE removes it", async () => {
+    const model = await scriptAnswer({ body: chatAnswer("kept") });
+    const created = (await (await post({ model: `groq/${model}`, input: "x" })).json()) as { id: string };
+    const request = (method: string, key: string) =>
+      requestApp(`/v1/responses/${created.id}`, { method, headers: { authorization: `Bearer ${key}` } }, ENV);
+    const got = await request("GET", KEYS.ALICE_KEY);
+    expect(got.status).toBe(200);
+    expect(await got.json()).toMatchObject({ id: created.id, output_text: "kept" });
+    expect((await request("GET", KEYS.BOB_KEY)).status).toBe(404);
+    expect((await request("DELETE", KEYS.BOB_KEY)).status).toBe(404);
+    const deleted = await request("DELETE", KEYS.ALICE_KEY);
+    expect(await deleted.json()).toEqual({ id: created.id, object: "response.deleted", deleted: true });
+    expect((await request("GET", KEYS.ALICE_KEY)).status).toBe(404);
+  });
 });
