@@ -14,6 +14,7 @@ import {
 } from "./check";
 import { mapping, optional, required, withDefault, type Frozen } from "./schema";
 import { isMalformedReference } from "./secrets";
+import { pricingOf } from "./validate-pricing";
 import { DEFAULT_RETRY, retryPolicy } from "./validate-retry";
 
 /**
@@ -122,6 +123,7 @@ const readEntry = mapping(
     headers: withDefault(expectHeaders, {}),
     base_url: optional(expectHttpUrl),
     provider_interface: optional(parseInterface),
+    pricing: optional(pricingOf),
   },
   { ignored: PLANO_PROVIDER_KEYS },
 );
@@ -167,6 +169,12 @@ function providerConfig(entry: Entry, raw: Mapping, path: string, issues: Issues
     timeoutMs: entry.timeout_ms,
     /** `gen_ai.provider.name` for spans. */
     otelName: known?.otelName ?? parsed.provider,
+    /** The wire adapter between the OpenAI interface and the provider's own API (`providers/wire.ts`), if any. */
+    wire: known?.wire,
+    /** `pricing:`, replacing the bundled price table for this entry's calls; undefined: the table's. */
+    pricing: entry.pricing,
+    /** Serves `POST /embeddings`: a known provider that has it, or any other OpenAI-compatible server. */
+    embeddings: known ? known.embeddings === true : providerInterface === "openai",
   };
 }
 

@@ -54,7 +54,7 @@ function passthrough({ req }: ResponsesCall, route: ModelRoute): ExchangePlan {
   return {
     upstreamBody: { ...req, model: route.upstreamModel },
     path: "/responses",
-    wire: "responses",
+    api: "responses",
     response: readResponse,
     stream: (): StreamCodec => ({
       event(ev: SseEvent, data: unknown) {

@@ -1,7 +1,7 @@
 import { GatewayError } from "../errors";
 import { isRecord } from "../formats/check";
 import { endsResponsesStream } from "../formats/responses-read";
-import type { WireApi } from "../providers/known";
+import type { CallApi } from "../providers/known";
 import type { StreamCodec } from "../streaming/pipe";
 import type { SseEvent } from "../streaming/sse";
 
@@ -9,7 +9,7 @@ import type { SseEvent } from "../streaming/sse";
  * Whether an event (already read and checked by the codec) ends a complete stream of `iface`; `sawData`: whether
  * any data event came before it.
  */
-function endsStream(iface: WireApi, ev: SseEvent, data: unknown, sawData: boolean): boolean {
+function endsStream(iface: CallApi, ev: SseEvent, data: unknown, sawData: boolean): boolean {
   if (iface === "anthropic") return isRecord(data) && data.type === "message_stop";
   // Responses: its final event (completed, incomplete, failed, or an error).
   if (iface === "responses") return endsResponsesStream(data);
@@ -23,7 +23,7 @@ function endsStream(iface: WireApi, ev: SseEvent, data: unknown, sawData: boolea
  * A provider stream that closes cleanly before its end (no finish, no `[DONE]` / `message_stop`) was cut short: the
  * client gets an error event instead of a synthesized end, and the call ends in error. Wraps any codec.
  */
-export function requireCompleteStream(iface: WireApi, codec: StreamCodec): StreamCodec {
+export function requireCompleteStream(iface: CallApi, codec: StreamCodec): StreamCodec {
   let complete = false;
   let sawData = false;
   return {

@@ -1,5 +1,5 @@
 import type { Attributes } from "@opentelemetry/api";
-import type { ProviderInterface, WireApi } from "../../providers/known";
+import type { ProviderInterface, CallApi } from "../../providers/known";
 import { isRecord } from "../../formats/check";
 import { arr, field, int, nonEmpty, num, str, type JsonRecord } from "./read";
 
@@ -34,7 +34,7 @@ import { arr, field, int, nonEmpty, num, str, type JsonRecord } from "./read";
  *   route sets it from the client's response chain (exchange/responses-client.ts, ExchangePlan.conversationId).
  */
 export function requestAttributes(
-  iface: WireApi,
+  iface: CallApi,
   body: JsonRecord,
   opts: { providerName: string; url: string; streaming: boolean },
 ): Attributes {
@@ -101,7 +101,8 @@ function responsesAttributes(b: JsonRecord, streaming: boolean): Attributes {
 const SERVER_CACHE_LIMIT = 64;
 const serverCache = new Map<string, Readonly<Attributes>>();
 
-function serverAttributesOf(url: string): Readonly<Attributes> {
+/** server.address / server.port of a provider URL (cached per URL). */
+export function serverAttributesOf(url: string): Readonly<Attributes> {
   let attrs = serverCache.get(url);
   if (attrs === undefined) {
     if (serverCache.size >= SERVER_CACHE_LIMIT) serverCache.clear();

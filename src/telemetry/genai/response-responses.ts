@@ -35,6 +35,10 @@ export class ResponsesTap {
     if (isRecord(json.usage)) this.lastUsage = json.usage;
   }
 
+  responseModel(): string | undefined {
+    return this.model;
+  }
+
   usage(): TokenUsage {
     const u = this.lastUsage;
     if (u === undefined) return {};

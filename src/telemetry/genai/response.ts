@@ -1,5 +1,5 @@
 import type { Attributes } from "@opentelemetry/api";
-import type { WireApi } from "../../providers/known";
+import type { CallApi } from "../../providers/known";
 import { AnthropicTap } from "./response-anthropic";
 import { OpenAITap } from "./response-openai";
 import { ResponsesTap } from "./response-responses";
@@ -19,8 +19,10 @@ export interface ResponseTap {
    * `captureContent` is true *and* the tap was created with `captureContent: true`, gen_ai.output.messages.
    */
   attributes(captureContent: boolean): Attributes;
-  /** Usage as numbers, for other consumers (token rate limits): undefined fields when unknown. */
+  /** Usage as numbers, for other consumers (token rate limits, cost): undefined fields when unknown. */
   usage(): TokenUsage;
+  /** `gen_ai.response.model`: the model that answered, as the provider names it (prices it). */
+  responseModel(): string | undefined;
 }
 
 /**
@@ -52,7 +54,7 @@ export interface ResponseTap {
  * fragments per choice; content blocks for Anthropic) are only accumulated when the tap was created with
  * `captureContent: true`; otherwise each event costs a few property reads.
  */
-export function responseTap(iface: WireApi, opts?: { captureContent: boolean }): ResponseTap {
+export function responseTap(iface: CallApi, opts?: { captureContent: boolean }): ResponseTap {
   const capture = opts?.captureContent ?? false;
   if (iface === "responses") return new ResponsesTap();
   return iface === "openai" ? new OpenAITap(capture) : new AnthropicTap(capture);
