@@ -29,14 +29,22 @@ const networkFetch: Fetcher = (url, init) => fetch(url, init);
  * OpenAI request in the provider's own API (`providers/wire.ts`); `url` is then the real endpoint, for the span and
  * error messages.
  */
-function destination(route: ModelRoute, plan: ExchangePlan, env: Bindings, streaming: boolean): { url: string; send: Fetcher } {
+function destination(
+  route: ModelRoute,
+  plan: ExchangePlan,
+  { env, streaming, maxResponseBytes }: { env: Bindings; streaming: boolean; maxResponseBytes: number },
+): { url: string; send: Fetcher } {
   const { provider, upstreamModel: model } = route;
-  const url = provider.baseUrl + (plan.path ?? ADAPTERS[provider.interface].path);
+  // A call other than a chat (embeddings, count_tokens, Responses) swaps the interface's own path in the provider's
+  // call path (Azure's deployment-scoped path keeps its deployment and api-version).
+  const path = plan.path === undefined ? provider.callPath : provider.callPath.replace(ADAPTERS[provider.interface].path, plan.path);
+  // Azure's deployment-scoped path names the deployment; every other path is the same for all models.
+  const url = provider.baseUrl + (path.startsWith("/{model}") ? `/${encodeURIComponent(model)}${path.slice(8)}` : path);
   if (provider.wire === undefined) return { url, send: networkFetch };
   const adapter = WIRE_ADAPTERS[provider.wire];
   return {
     url: adapter.endpoint(provider, model, streaming),
-    send: (_endpoint, init) => adapter.send({ url, init, body: plan.upstreamBody, provider, model, env }),
+    send: (_endpoint, init) => adapter.send({ url, init, body: plan.upstreamBody, provider, model, env, maxResponseBytes }),
   };
 }
 
@@ -122,7 +130,8 @@ export async function attemptCall<Req>(
   { route, plan, streaming, attempt, onTokens, clientSignal, after }: AttemptInput,
 ): Promise<AttemptResult> {
   const { provider } = route;
-  const { url, send } = destination(route, plan, c.env, streaming);
+  const { maxResponseBytes, maxStreamEventBytes } = c.get("config");
+  const { url, send } = destination(route, plan, { env: c.env, streaming, maxResponseBytes });
   const trace = c.get("trace");
   // Span attributes and the response tap cost allocations on every request: only when a span records or a token
   // rate limit needs the usage.
@@ -167,7 +176,6 @@ export async function attemptCall<Req>(
     throw err;
   }
   const upstream = exchange.response;
-  const { maxResponseBytes, maxStreamEventBytes } = c.get("config");
   const codecOf = plan.stream;
   if (upstream.ok && streaming && codecOf && upstream.body && upstream.headers.get("content-type")?.includes("text/event-stream")) {
     const opts = { url, maxEventChars: maxStreamEventBytes, format: codec.format, api: plan.api ?? provider.interface };

@@ -5,7 +5,7 @@ export type ProviderInterface = "openai" | "anthropic";
  * Providers reached through a wire adapter (`providers/wire.ts`) rather than over their interface directly. `mock`
  * is the built-in provider, served inside the Worker.
  */
-export type WireName = "mock";
+export type WireName = "mock" | "gemini" | "vertex" | "workers_ai";
 
 /**
  * The API of one provider call: the provider's interface, or OpenAI's Responses API when a
@@ -50,5 +50,21 @@ export const KNOWN_PROVIDERS: Readonly<Record<string, KnownProvider>> = {
     embeddings: true,
   },
   ollama: { interface: "openai", baseUrl: undefined, otelName: "ollama", embeddings: true },
+  // Plano's other OpenAI-compatible providers; the conventions name none of them, so the provider's own name.
+  moonshotai: { interface: "openai", baseUrl: "https://api.moonshot.ai/v1", otelName: "moonshotai" },
+  zhipu: { interface: "openai", baseUrl: "https://open.bigmodel.cn/api/paas/v4", otelName: "zhipu" },
+  qwen: { interface: "openai", baseUrl: "https://dashscope-intl.aliyuncs.com/compatible-mode/v1", otelName: "qwen" },
+  xiaomi: { interface: "openai", baseUrl: "https://api.xiaomimimo.com/v1", otelName: "xiaomi" },
+  digitalocean: { interface: "openai", baseUrl: "https://inference.do-ai.run/v1", otelName: "digitalocean" },
+  vercel: { interface: "openai", baseUrl: "https://ai-gateway.vercel.sh/v1", otelName: "vercel" },
+  edenai: { interface: "openai", baseUrl: "https://api.edenai.run/v3", otelName: "edenai" },
+  // OpenAI on the wire at a deployment-scoped URL with an `api-key` header (config/validate-azure.ts).
+  azure_openai: { interface: "openai", baseUrl: undefined, otelName: "azure.ai.openai" },
+  // Gemini's own API (generateContent), where `gemini/` is its OpenAI-compatible endpoint.
+  google: { interface: "openai", baseUrl: "https://generativelanguage.googleapis.com/v1beta", otelName: "gcp.gemini", wire: "gemini" },
+  // The same wire on Vertex AI; the base URL follows `vertex.location` (config/validate-vertex.ts).
+  vertex_ai: { interface: "openai", baseUrl: undefined, otelName: "gcp.vertex_ai", wire: "vertex" },
+  // Cloudflare's models through the Worker's `AI` binding: no network address of its own.
+  workers_ai: { interface: "openai", baseUrl: "https://workers-ai.binding.invalid", otelName: "cloudflare.workers_ai", wire: "workers_ai" },
   mock: { interface: "openai", baseUrl: "http://mock.tracegate.invalid/v1", otelName: "tracegate.mock", embeddings: true, wire: "mock" },
 };

@@ -62,6 +62,8 @@ describe("validateConfig: a valid config", () => {
         firstChunkTimeoutMs: undefined,
         otelName: "openai",
         embeddings: true,
+        callPath: "/chat/completions",
+        keyHeader: undefined,
       },
       {
         name: "internal",
@@ -79,6 +81,8 @@ describe("validateConfig: a valid config", () => {
         firstChunkTimeoutMs: undefined,
         otelName: "local",
         embeddings: true,
+        callPath: "/chat/completions",
+        keyHeader: undefined,
       },
     ]);
     expect(config.tracing).toBeUndefined();

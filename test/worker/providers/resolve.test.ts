@@ -22,6 +22,9 @@ function provider(model: string, extra: Partial<ProviderConfig> = {}): ProviderC
     wire: undefined,
     pricing: undefined,
     embeddings: true,
+    callPath: "/chat/completions",
+    keyHeader: undefined,
+    vertex: undefined,
     ...extra,
   };
 }
