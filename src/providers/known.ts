@@ -5,7 +5,7 @@ export type ProviderInterface = "openai" | "anthropic";
  * Providers reached through a wire adapter (`providers/wire.ts`) rather than over their interface directly. `mock`
  * is the built-in provider, served inside the Worker.
  */
-export type WireName = "mock" | "gemini" | "vertex" | "workers_ai";
+export type WireName = "mock" | "gemini" | "vertex" | "workers_ai" | "bedrock";
 
 /**
  * The API of one provider call: the provider's interface, or OpenAI's Responses API when a
@@ -66,5 +66,7 @@ export const KNOWN_PROVIDERS: Readonly<Record<string, KnownProvider>> = {
   vertex_ai: { interface: "openai", baseUrl: undefined, otelName: "gcp.vertex_ai", wire: "vertex" },
   // Cloudflare's models through the Worker's `AI` binding: no network address of its own.
   workers_ai: { interface: "openai", baseUrl: "https://workers-ai.binding.invalid", otelName: "cloudflare.workers_ai", wire: "workers_ai" },
+  // Converse / ConverseStream; the base URL is per region (config/validate-bedrock.ts).
+  amazon_bedrock: { interface: "openai", baseUrl: undefined, otelName: "aws.bedrock", wire: "bedrock" },
   mock: { interface: "openai", baseUrl: "http://mock.tracegate.invalid/v1", otelName: "tracegate.mock", embeddings: true, wire: "mock" },
 };

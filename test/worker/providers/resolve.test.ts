@@ -20,6 +20,7 @@ function provider(model: string, extra: Partial<ProviderConfig> = {}): ProviderC
     firstChunkTimeoutMs: undefined,
     otelName: "openai",
     wire: undefined,
+    bedrock: undefined,
     pricing: undefined,
     embeddings: true,
     callPath: "/chat/completions",
