@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { exampleFor, responsesAnswer } from "./mock-responses";
 
 /** A request the mock provider received. */
 export interface ReceivedRequest {
@@ -19,9 +20,10 @@ export interface MockProvider {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * A real HTTP server on loopback speaking the OpenAI (`/v1/chat/completions`) and Anthropic (`/v1/messages`) APIs.
- * Behaviour is chosen by the model name the gateway sends: `fail-500`, `fail-429`, `reset-mid-stream`,
- * `stall`, `flaky-*` (503 the first time); any other model answers normally (with a tool call when the request offers tools).
+ * A real HTTP server on loopback speaking the OpenAI (`/v1/chat/completions`, `/v1/responses`) and Anthropic
+ * (`/v1/messages`) APIs. Behaviour is chosen by the model name the gateway sends: `fail-500`, `fail-429`,
+ * `reset-mid-stream`, `stall`, `flaky-*` (503 the first time); any other model answers normally (with a tool call when
+ * the request offers tools and does not end with a tool's result; JSON following the schema when one is asked for).
  * Streams are paced (`chunkDelayMs`) so tests can see that chunks arrive before the stream ends.
  */
 /**
@@ -78,6 +80,7 @@ export async function startMockProvider(opts: { chunkDelayMs?: number } = {}): P
     }
     if (req.url?.endsWith("/chat/completions")) return openai(body, res, delay);
     if (req.url?.endsWith("/messages")) return anthropic(body, res, delay);
+    if (req.url?.endsWith("/responses")) return responsesAnswer(body, res, delay);
     res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -94,7 +97,23 @@ export async function startMockProvider(opts: { chunkDelayMs?: number } = {}): P
   };
 }
 
-const hasTools = (body: Record<string, unknown>) => Array.isArray(body.tools) && body.tools.length > 0;
+/** Tools offered, and the conversation does not end with a tool's result (then the model answers in text). */
+function hasTools(body: Record<string, unknown>): boolean {
+  if (!Array.isArray(body.tools) || body.tools.length === 0) return false;
+  const last = (Array.isArray(body.messages) ? body.messages : []).at(-1) as { role?: unknown; content?: unknown } | undefined;
+  if (last?.role === "tool") return false;
+  const blocks: unknown[] = Array.isArray(last?.content) ? last.content : [];
+  return !blocks.some((b) => (b as { type?: unknown }).type === "tool_result");
+}
+
+/** The text a model answers: JSON following the schema the request asks for (OpenAI or Anthropic), else `plain`. */
+function answerText(body: Record<string, unknown>, plain: string): string {
+  const format = body.response_format as { type?: string; json_schema?: { schema?: unknown } } | undefined;
+  if (format?.type === "json_schema") return JSON.stringify(exampleFor(format.json_schema?.schema));
+  if (format?.type === "json_object") return JSON.stringify(exampleFor({}));
+  const output = (body.output_config as { format?: { type?: string; schema?: unknown } } | undefined)?.format;
+  return output?.type === "json_schema" ? JSON.stringify(exampleFor(output.schema)) : plain;
+}
 
 async function openai(body: Record<string, unknown>, res: ServerResponse, delay: number): Promise<void> {
   const base = { id: "chatcmpl-upstream-1", created: 1_700_000_000, model: `${String(body.model)}-2025-01-01` };
@@ -109,7 +128,7 @@ async function openai(body: Record<string, unknown>, res: ServerResponse, delay:
   if (body.stream !== true) {
     const message = tool
       ? { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } }] }
-      : { role: "assistant", content: "Hello from openai mock" };
+      : { role: "assistant", content: answerText(body, "Hello from openai mock") };
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify({ ...base, object: "chat.completion", choices: [{ index: 0, message, finish_reason: tool ? "tool_calls" : "stop" }], usage }));
     return;
@@ -151,7 +170,7 @@ async function anthropic(body: Record<string, unknown>, res: ServerResponse, del
   const tool = hasTools(body);
   const content = tool
     ? [{ type: "tool_use", id: "toolu_1", name: "get_weather", input: { city: "Paris" } }]
-    : [{ type: "text", text: "Hello from anthropic mock" }];
+    : [{ type: "text", text: answerText(body, "Hello from anthropic mock") }];
   if (body.stream !== true) {
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify({ id: "msg_upstream_1", type: "message", role: "assistant", model, content, stop_reason: tool ? "tool_use" : "end_turn", stop_sequence: null, usage }));
