@@ -5,6 +5,7 @@ import { corsMiddleware } from "./middleware/cors";
 import type { AppEnv } from "./env";
 import { asGatewayError, errorResponse, GatewayError, type ApiFormat } from "./errors";
 import { chatCompletions } from "./routes/chat-completions";
+import { embeddings } from "./routes/embeddings";
 import { health } from "./routes/health";
 import { messages } from "./routes/messages";
 import { models } from "./routes/models";
@@ -27,6 +28,7 @@ app.use("/v1/*", authMiddleware);
 app.use("/v1/*", tracing(registerTelemetry()));
 app.route("/v1/chat/completions", chatCompletions);
 app.route("/v1/messages", messages);
+app.route("/v1/embeddings", embeddings);
 app.route("/v1/models", models);
 
 app.notFound((c) =>

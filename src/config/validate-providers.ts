@@ -15,6 +15,7 @@ import {
 } from "./check";
 import { mapping, optional, required, withDefault, type Frozen } from "./schema";
 import { isMalformedReference } from "./secrets";
+import { pricingOf } from "./validate-pricing";
 import { DEFAULT_RETRY, retryPolicy } from "./validate-retry";
 import { readAzure } from "./validate-azure";
 import { providerEndpoint } from "./validate-endpoint";
@@ -64,6 +65,7 @@ const readEntry = mapping(
     provider_interface: optional(parseInterface),
     azure: optional(readAzure),
     vertex: optional(readVertex),
+    pricing: optional(pricingOf),
   },
   { ignored: PLANO_PROVIDER_KEYS },
 );
@@ -108,6 +110,10 @@ function providerConfig(entry: Entry, raw: Mapping, path: string, issues: Issues
     otelName: known?.otelName ?? parsed.provider,
     /** The wire adapter between the OpenAI interface and the provider's own API (`providers/wire.ts`), if any. */
     wire: known?.wire,
+    /** `pricing:`, replacing the bundled price table for this entry's calls; undefined: the table's. */
+    pricing: entry.pricing,
+    /** Serves `POST /embeddings`: a known provider that has it, or any other OpenAI-compatible server. */
+    embeddings: known ? known.embeddings === true : providerInterface === "openai",
   };
 }
 

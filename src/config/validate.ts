@@ -1,6 +1,6 @@
 import { checkKeys, expectPositiveInteger, fail, isMapping, newIssues, type Issues, type Mapping } from "./check";
 import { mapping, withDefault, type Frozen } from "./schema";
-import { validateAliases } from "./validate-aliases";
+import { emptyAliases, validateAliases } from "./validate-aliases";
 import { validateProviders } from "./validate-providers";
 import { validateTracing } from "./validate-tracing";
 import { validateAuth } from "./validate-auth";
@@ -70,9 +70,9 @@ function gatewayConfig(raw: Mapping, issues: Issues) {
     ? validateProviders(list, key, issues)
     : { providers: [], catalog: { exact: new Set<string>(), wildcards: new Set<string>(), bare: new Map<string, number>() } };
 
-  const aliases = given("model_aliases")
+  const { aliases, pricing: aliasPricing } = given("model_aliases")
     ? validateAliases(raw.model_aliases, catalog, issues)
-    : (Object.create(null) as Record<string, readonly string[]>);
+    : emptyAliases();
   const tracing = given("tracing") ? validateTracing(raw.tracing, issues) : undefined;
   const limits = given("limits") ? readLimits(raw.limits, "limits", issues) : undefined;
   const cors = given("cors") ? validateCors(raw.cors, issues) : undefined;
@@ -84,6 +84,8 @@ function gatewayConfig(raw: Mapping, issues: Issues) {
     providers,
     /** alias -> target models (`openai/gpt-4o` or a provider `name`), tried in order when one fails. */
     aliases,
+    /** alias -> each target's configured `pricing:` (same order as its targets); aliases without any are absent. */
+    aliasPricing,
     /** Undefined when the config has no `tracing:` key. */
     tracing,
     /** Request body limit in bytes (`limits.max_body_bytes`, default 1 MiB). */

@@ -4,22 +4,39 @@ import type { AppEnv, Bindings } from "../env";
 import { asGatewayError, GatewayError, type ApiFormat } from "../errors";
 import { parseProviderJson } from "../formats/check";
 import { WIRE_ADAPTERS } from "../providers/wires";
+import type { ProviderInterface } from "../providers/known";
 import type { ModelRoute } from "../providers/resolve";
 import { readAtMost } from "./bounded-read";
 import { retryAfterMs } from "./retry-after";
 import { awaitFirstChunk } from "../streaming/first-chunk";
-import { pipeStream, type ChunkSource } from "../streaming/pipe";
+import { pipeStream, type ChunkSource, type StreamCodec } from "../streaming/pipe";
 import { inputContentAttributes } from "../telemetry/genai/content";
 import { requestAttributes } from "../telemetry/genai/request";
-import { responseTap } from "../telemetry/genai/response";
+import { responseTap, type ResponseTap } from "../telemetry/genai/response";
 import type { RequestTrace } from "../telemetry/request-trace";
 import { callUpstream, DEFAULT_UPSTREAM_TIMEOUT_MS, hostOf, type Fetcher, type UpstreamExchange } from "./upstream";
 import { requireCompleteStream } from "./stream-complete";
 import type { ClientCodec, ExchangePlan } from "./types";
 import { credentialsIn, upstreamErrorResponse } from "./upstream-error";
+import { passProviderHeaders } from "./passed-headers";
 import { upstreamHeaders } from "./upstream-headers";
 
 const networkFetch: Fetcher = (url, init) => fetch(url, init);
+
+/**
+ * The provider URL of a call: the base URL and the API's path (the plan's, else the entry's Chat Completions or
+ * Messages path). Azure's deployment-scoped form (`callPath` `/{model}/chat/completions?api-version=…`) puts the
+ * deployment before the path and its query after it.
+ */
+function callUrl(provider: ModelRoute["provider"], model: string, planPath: string | undefined): string {
+  const path = provider.callPath;
+  if (!path.startsWith(MODEL_IN_PATH)) return provider.baseUrl + (planPath ?? path);
+  const query = path.indexOf("?");
+  const apiPath = planPath ?? path.slice(MODEL_IN_PATH.length, query === -1 ? undefined : query);
+  return `${provider.baseUrl}/${encodeURIComponent(model)}${apiPath}${query === -1 ? "" : path.slice(query)}`;
+}
+
+const MODEL_IN_PATH = "/{model}";
 
 /**
  * Where a provider attempt goes: `fetch` to the interface's URL, or the provider's wire adapter, which sends the
@@ -32,9 +49,7 @@ function destination(
   { env, streaming, maxResponseBytes }: { env: Bindings; streaming: boolean; maxResponseBytes: number },
 ): { url: string; send: Fetcher } {
   const { provider, upstreamModel: model } = route;
-  const path = provider.callPath;
-  // Azure's deployment-scoped path names the deployment; every other path is the same for all models.
-  const url = provider.baseUrl + (path.startsWith("/{model}") ? `/${encodeURIComponent(model)}${path.slice(8)}` : path);
+  const url = callUrl(provider, model, plan.path);
   if (provider.wire === undefined) return { url, send: networkFetch };
   const adapter = WIRE_ADAPTERS[provider.wire];
   return {
@@ -94,20 +109,22 @@ function callAttributes(
   plan: ExchangePlan,
   { url, streaming, attempt, after }: { url: string; streaming: boolean; attempt: number; after: AttemptInput["after"] },
 ): Attributes {
-  const attributes = requestAttributes(provider.interface, plan.upstreamBody, {
-    providerName: provider.otelName,
-    url,
-    streaming,
-  });
+  const attributes = plan.operation
+    ? plan.operation.attributes(plan.upstreamBody, { providerName: provider.otelName, url })
+    : requestAttributes(provider.interface, plan.upstreamBody, { providerName: provider.otelName, url, streaming });
   attributes["tracegate.attempt"] = attempt;
   if (after) {
     attributes["tracegate.fallback.reason"] = after.reason;
     if (after.delayMs > 0) attributes["tracegate.retry.delay_ms"] = after.delayMs;
   }
-  if (trace.captureContent) {
+  if (trace.captureContent && !plan.operation) {
     Object.assign(attributes, inputContentAttributes(provider.interface, plan.upstreamBody, trace.captureMedia));
   }
   return attributes;
+}
+
+function tapFor(plan: ExchangePlan, iface: ProviderInterface, captureContent: boolean): ResponseTap | undefined {
+  return plan.operation ? plan.operation.tap() : responseTap(iface, { captureContent });
 }
 
 /**
@@ -126,7 +143,11 @@ export async function attemptCall<Req>(
   // Span attributes and the response tap cost allocations on every request: only when a span records or a token
   // rate limit needs the usage.
   const attributes = trace.recording ? callAttributes(trace, route, plan, { url, streaming, attempt, after }) : {};
-  const tap = trace.recording || onTokens ? responseTap(provider.interface, { captureContent: trace.captureContent }) : undefined;
+  // Server-Timing reports a non-streamed answer's cost whenever tracing is on (a stream's headers leave first).
+  const tap =
+    trace.recording || onTokens || (trace.reportsCost && !streaming)
+      ? tapFor(plan, provider.interface, trace.captureContent)
+      : undefined;
   const retryOn = provider.retry.onStatus;
   const headers = upstreamHeaders(provider, codec.format, c.req.raw.headers, c.env, streaming, c.get("authHeader"));
   let exchange;
@@ -140,10 +161,11 @@ export async function attemptCall<Req>(
       send,
       trace,
       call: {
-        name: `chat ${route.upstreamModel}`,
+        name: `${plan.operation?.spanName ?? "chat"} ${route.upstreamModel}`,
         attributes,
         propagate: provider.propagateTraceContext,
         observer: tap,
+        pricing: tap && { configured: route.pricing, provider: provider.otelName, model: route.upstreamModel },
       },
       onEnd:
         tap && onTokens
@@ -161,8 +183,10 @@ export async function attemptCall<Req>(
     throw err;
   }
   const upstream = exchange.response;
-  if (upstream.ok && streaming && upstream.body && upstream.headers.get("content-type")?.includes("text/event-stream")) {
-    return streamedAnswer(exchange, upstream.body, route, plan, { url, maxEventChars: maxStreamEventBytes });
+  const codecOf = plan.stream;
+  if (upstream.ok && streaming && codecOf && upstream.body && upstream.headers.get("content-type")?.includes("text/event-stream")) {
+    const opts = { url, maxEventChars: maxStreamEventBytes, format: codec.format };
+    return streamedAnswer(exchange, upstream.body, route, codecOf(), opts);
   }
   return readAnswer(exchange, codec.format, route, plan, { maxResponseBytes, credentials: () => credentialsIn(headers) });
 }
@@ -172,8 +196,8 @@ async function streamedAnswer(
   exchange: UpstreamExchange,
   body: ReadableStream<Uint8Array>,
   { provider, resolvedModel }: ModelRoute,
-  plan: ExchangePlan,
-  { url, maxEventChars }: { url: string; maxEventChars: number },
+  codec: StreamCodec,
+  { url, maxEventChars, format }: { url: string; maxEventChars: number; format: ApiFormat },
 ): Promise<AttemptResult> {
   let source: ChunkSource | undefined;
   const wait = provider.firstChunkTimeoutMs;
@@ -188,8 +212,12 @@ async function streamedAnswer(
       throw err;
     }
   }
-  const stream = pipeStream(exchange, requireCompleteStream(provider.interface, plan.stream()), source, maxEventChars);
-  return { kind: "answer", response: new Response(stream, { headers: { ...SSE_HEADERS, "x-tracegate-model": resolvedModel } }) };
+  const stream = pipeStream(exchange, requireCompleteStream(provider.interface, codec), source, maxEventChars);
+  const headers = passProviderHeaders(exchange.response.headers, provider.interface, format, {
+    ...SSE_HEADERS,
+    "x-tracegate-model": resolvedModel,
+  });
+  return { kind: "answer", response: new Response(stream, { headers }) };
 }
 
 /**
@@ -219,15 +247,14 @@ async function readAnswer(
     throw err;
   }
   const text = utf8.decode(bytes);
-  const headers = { "x-tracegate-model": resolvedModel };
+  // The provider's wait, request id and rate-limit state reach the client, on errors and answers alike.
+  const headers = passProviderHeaders(upstream.headers, provider.interface, format, { "x-tracegate-model": resolvedModel });
   if (!upstream.ok) {
     exchange.settle({ kind: "complete" });
     const contentType = upstream.headers.get("content-type");
     const answer = () => {
       const error = { status: upstream.status, text, contentType };
-      const res = upstreamErrorResponse(format, provider.interface, error, credentials());
-      res.headers.set("x-tracegate-model", resolvedModel);
-      return res;
+      return upstreamErrorResponse(format, provider.interface, error, credentials(), headers);
     };
     if (!provider.retry.onStatus.includes(upstream.status)) return { kind: "answer", response: answer() };
     const wait = retryAfterMs(upstream.headers.get("retry-after"), Date.now());

@@ -1,4 +1,6 @@
+import type { Attributes } from "@opentelemetry/api";
 import type { ApiFormat, GatewayError } from "../errors";
+import type { ResponseTap } from "../telemetry/genai/response";
 import type { ModelRoute } from "../providers/resolve";
 import type { StreamCodec } from "../streaming/pipe";
 
@@ -8,8 +10,22 @@ export interface ExchangePlan {
   readonly upstreamBody: Record<string, unknown>;
   /** Provider JSON response -> client JSON response. */
   response(json: unknown): unknown;
-  /** A fresh stream codec (provider SSE -> client SSE). */
-  stream(): StreamCodec;
+  /** A fresh stream codec (provider SSE -> client SSE); absent for calls that are never streamed. */
+  readonly stream?: () => StreamCodec;
+  /** The provider path relative to base_url when not the interface's default (`/embeddings`). */
+  readonly path?: string;
+  /** What the call is when it is not a chat: its span's name, attributes and response tap. */
+  readonly operation?: CallOperation;
+}
+
+/** A provider call other than a chat (embeddings, token counts), as its CLIENT span records it. */
+export interface CallOperation {
+  /** The span name's first word (`embeddings` in `embeddings text-embedding-3-small`). */
+  readonly spanName: string;
+  /** The span's attributes known before the call, from the body sent. */
+  attributes(body: Record<string, unknown>, target: { providerName: string; url: string }): Attributes;
+  /** Watches the answer for the span and the token rate limits; undefined: nothing to record. */
+  tap(): ResponseTap | undefined;
 }
 
 /** What a client format needs to talk to a provider interface. */

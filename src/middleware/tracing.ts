@@ -21,6 +21,9 @@ import { formatTracestate, parseTracestate } from "../telemetry/propagation/trac
 import { TraceStateValue } from "../telemetry/propagation/tracestate-value";
 import { contextWithRecorder, GatewayTracerProvider, SpanRecorder, startServerSpan } from "../telemetry/sdk/tracer";
 import { GATEWAY_SCOPE } from "../telemetry/version";
+import { isolateHeldSpans, type HeldRequest } from "../telemetry/keep/held-spans";
+import { keptSpans } from "../telemetry/keep/rules";
+import { isolateLosses } from "../telemetry/sdk/losses";
 
 /**
  * The route Hono matched, as registered ("/v1/chat/completions"), or undefined when only middlewares matched (an
@@ -55,6 +58,14 @@ export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppE
     const parent = parseTraceparent(headers.get("traceparent"));
     const incoming = parent ? parseTracestate(headers.get("tracestate")) : undefined;
     const decision = decide(settings.sampler, parent, incoming, newTraceId);
+    // `tracing.keep`: a request the head decision dropped is recorded anyway (held), and decided once it has ended;
+    // a trusted caller's own decision stands. What leaves before the end (traceparent upstream, traceresponse) says
+    // what the head decision said: it cannot know the outcome yet.
+    const held =
+      !decision.sampled && settings.keep && (!parent || !settings.sampler.trustIncoming)
+        ? isolateHeldSpans.forRequest()
+        : undefined;
+    const recording = decision.sampled || held !== undefined;
     const tracestate = formatTracestate(decision.tracestate);
     const spanContext: SpanContext = {
       traceId: decision.traceId,
@@ -63,11 +74,11 @@ export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppE
       traceState: tracestate ? new TraceStateValue(decision.tracestate, tracestate) : undefined,
       isRemote: false,
     };
-    const recorder = new SpanRecorder(settings.limits);
+    const recorder = new SpanRecorder(settings.limits, isolateLosses, held);
     // Plano's span_attributes go on the SERVER span and on every CLIENT span: mapped once per request.
-    const extraAttributes = decision.sampled ? requestHeaderAttributes(settings, headers) : {};
-    const route = decision.sampled ? matchedRoute(c) : undefined;
-    const server: Span = decision.sampled
+    const extraAttributes = recording ? requestHeaderAttributes(settings, headers) : {};
+    const route = recording ? matchedRoute(c) : undefined;
+    const server: Span = recording
       ? startServerSpan(
           recorder,
           spanContext,
@@ -83,10 +94,10 @@ export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppE
       contentMaxBytes: settings.contentMaxBytes,
       captureMedia: settings.captureMedia,
       latestGenAi: settings.latestGenAi,
-      sampled: decision.sampled,
+      recording,
       flags: decision.flags,
       tracestate,
-      extraAttributes: decision.sampled ? clientSpanAttributes(extraAttributes, headers) : extraAttributes,
+      extraAttributes: recording ? clientSpanAttributes(extraAttributes, headers) : extraAttributes,
     };
     c.set("trace", tracedRequest(tracer, ctx, opts, timings));
     await apiContext.with(ctx, next);
@@ -94,14 +105,15 @@ export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppE
     const traceparent = formatTraceparent(decision.traceId, spanContext.spanId, decision.flags);
     c.res.headers.set("traceresponse", traceparent);
     c.res.headers.append("server-timing", serverTiming(traceparent, timings));
-    if (!decision.sampled) return;
-    c.executionCtx.waitUntil(finish(server, c.res.status, recorder, timings, settings));
+    if (!recording) return;
+    c.executionCtx.waitUntil(finish(server, c.res.status, recorder, timings, settings, held));
   };
 }
 
 /**
  * Ends the SERVER span once every CLIENT span has ended (after a stream's last chunk), with what the calls left
- * behind (a stream that failed or was cancelled after its 200), then exports (coalesced).
+ * behind (a stream that failed or was cancelled after its 200), then exports (coalesced). A held request is decided
+ * here: exported if a `keep` rule matches, else its spans are dropped.
  */
 async function finish(
   server: Span,
@@ -109,10 +121,18 @@ async function finish(
   recorder: SpanRecorder,
   timings: CallReport,
   settings: TracingSettings,
+  held: HeldRequest | undefined,
 ): Promise<void> {
   await recorder.idle();
   endServerSpan(server, status, timings);
-  isolateSpanBuffer.add(recorder.spans);
+  let spans = recorder.spans;
+  if (held) {
+    held.release();
+    spans = settings.keep ? keptSpans(settings.keep, spans) : [];
+    if (spans.length === 0) return;
+  }
+  for (const decorate of settings.spanDecorators) decorate(spans);
+  isolateSpanBuffer.add(spans);
   await exportBuffered(isolateSpanBuffer, settings.targets, settings.resource, {
     fetch: (input, init) => fetch(input, init),
     log: (message) => console.warn(message),

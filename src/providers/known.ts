@@ -18,24 +18,27 @@ export interface KnownProvider {
    * or undefined when it speaks `interface` on the wire itself.
    */
   readonly wire?: WireName;
+  /** Serves OpenAI's `POST /embeddings` under its base URL. */
+  readonly embeddings?: true;
 }
 
 /** Providers tracegate knows by name: `model: groq/llama-3.1-8b-instant` needs no `base_url`. */
 export const KNOWN_PROVIDERS: Readonly<Record<string, KnownProvider>> = {
-  openai: { interface: "openai", baseUrl: "https://api.openai.com/v1", otelName: "openai" },
+  openai: { interface: "openai", baseUrl: "https://api.openai.com/v1", otelName: "openai", embeddings: true },
   anthropic: { interface: "anthropic", baseUrl: "https://api.anthropic.com/v1", otelName: "anthropic" },
   groq: { interface: "openai", baseUrl: "https://api.groq.com/openai/v1", otelName: "groq" },
-  mistral: { interface: "openai", baseUrl: "https://api.mistral.ai/v1", otelName: "mistral_ai" },
+  mistral: { interface: "openai", baseUrl: "https://api.mistral.ai/v1", otelName: "mistral_ai", embeddings: true },
   deepseek: { interface: "openai", baseUrl: "https://api.deepseek.com/v1", otelName: "deepseek" },
-  together: { interface: "openai", baseUrl: "https://api.together.xyz/v1", otelName: "together_ai" },
+  together: { interface: "openai", baseUrl: "https://api.together.xyz/v1", otelName: "together_ai", embeddings: true },
   xai: { interface: "openai", baseUrl: "https://api.x.ai/v1", otelName: "x_ai" },
   openrouter: { interface: "openai", baseUrl: "https://openrouter.ai/api/v1", otelName: "openrouter" },
   gemini: {
     interface: "openai",
     baseUrl: "https://generativelanguage.googleapis.com/v1beta/openai",
     otelName: "gcp.gemini",
+    embeddings: true,
   },
-  ollama: { interface: "openai", baseUrl: undefined, otelName: "ollama" },
+  ollama: { interface: "openai", baseUrl: undefined, otelName: "ollama", embeddings: true },
   // Plano's other OpenAI-compatible providers; the conventions name none of them, so the provider's own name.
   moonshotai: { interface: "openai", baseUrl: "https://api.moonshot.ai/v1", otelName: "moonshotai" },
   zhipu: { interface: "openai", baseUrl: "https://open.bigmodel.cn/api/paas/v4", otelName: "zhipu" },
@@ -45,12 +48,12 @@ export const KNOWN_PROVIDERS: Readonly<Record<string, KnownProvider>> = {
   vercel: { interface: "openai", baseUrl: "https://ai-gateway.vercel.sh/v1", otelName: "vercel" },
   edenai: { interface: "openai", baseUrl: "https://api.edenai.run/v3", otelName: "edenai" },
   // OpenAI on the wire at a deployment-scoped URL with an `api-key` header (config/validate-azure.ts).
-  azure_openai: { interface: "openai", baseUrl: undefined, otelName: "azure.ai.openai" },
+  azure_openai: { interface: "openai", baseUrl: undefined, otelName: "azure.ai.openai", embeddings: true },
   // Gemini's own API (generateContent), where `gemini/` is its OpenAI-compatible endpoint.
   google: { interface: "openai", baseUrl: "https://generativelanguage.googleapis.com/v1beta", otelName: "gcp.gemini", wire: "gemini" },
   // The same wire on Vertex AI; the base URL follows `vertex.location` (config/validate-vertex.ts).
   vertex_ai: { interface: "openai", baseUrl: undefined, otelName: "gcp.vertex_ai", wire: "vertex" },
   // Cloudflare's models through the Worker's `AI` binding: no network address of its own.
   workers_ai: { interface: "openai", baseUrl: "https://workers-ai.binding.invalid", otelName: "cloudflare.workers_ai", wire: "workers_ai" },
-  mock: { interface: "openai", baseUrl: "http://mock.tracegate.invalid/v1", otelName: "tracegate.mock", wire: "mock" },
+  mock: { interface: "openai", baseUrl: "http://mock.tracegate.invalid/v1", otelName: "tracegate.mock", embeddings: true, wire: "mock" },
 };

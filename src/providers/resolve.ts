@@ -1,4 +1,5 @@
 import type { GatewayConfig, ProviderConfig } from "../config/types";
+import type { ModelPrice } from "../pricing/price";
 
 /** Where a requested model goes: the provider entry and the model name the provider receives. */
 export interface ModelRoute {
@@ -6,6 +7,8 @@ export interface ModelRoute {
   readonly upstreamModel: string;
   /** The configured `provider/model` that answered (for `x-tracegate-model` and spans). */
   readonly resolvedModel: string;
+  /** The configured `pricing:` of the alias target, else of the provider entry; undefined: the bundled table's. */
+  readonly pricing: ModelPrice | undefined;
 }
 
 interface ModelIndex {
@@ -47,7 +50,7 @@ function indexOf(config: GatewayConfig): ModelIndex {
 }
 
 function routeTo(p: ProviderConfig, model: string): ModelRoute {
-  return { provider: p, upstreamModel: model, resolvedModel: `${p.provider}/${model}` };
+  return { provider: p, upstreamModel: model, resolvedModel: `${p.provider}/${model}`, pricing: p.pricing };
 }
 
 /** Exact model or provider name, then bare model name when unambiguous, then `provider/*`. */
@@ -72,7 +75,13 @@ export function resolveRoutes(config: GatewayConfig, requested: string): ModelRo
   if (direct) return [direct];
   const targets = config.aliases[requested];
   if (targets !== undefined) {
-    const routes = targets.map((t) => resolveDirect(index, t)).filter((r): r is ModelRoute => r !== undefined);
+    const prices = config.aliasPricing[requested];
+    const routes: ModelRoute[] = [];
+    targets.forEach((t, i) => {
+      const route = resolveDirect(index, t);
+      const pricing = prices?.[i];
+      if (route) routes.push(pricing ? { ...route, pricing } : route);
+    });
     if (routes.length > 0) return routes;
   }
   const fallback = index.fallback;
@@ -88,4 +97,16 @@ export function listModels(config: GatewayConfig): { id: string; ownedBy: string
     .map((p) => ({ id: `${p.provider}/${p.model}`, ownedBy: p.provider }));
   for (const alias of Object.keys(config.aliases)) models.push({ id: alias, ownedBy: "tracegate-alias" });
   return models;
+}
+
+/**
+ * The model a client can name as `id`: a listed one (configured model or alias), or one a `provider/*` wildcard
+ * serves (`openai/gpt-4o` under `openai/*`). Undefined otherwise: the `default: true` catch-all is not a model.
+ */
+export function findModel(config: GatewayConfig, id: string): { id: string; ownedBy: string } | undefined {
+  const listed = listModels(config).find((m) => m.id === id);
+  if (listed) return listed;
+  const slash = id.indexOf("/");
+  const wildcard = slash > 0 ? indexOf(config).wildcards.get(id.slice(0, slash)) : undefined;
+  return wildcard && slash < id.length - 1 ? { id, ownedBy: wildcard.provider } : undefined;
 }

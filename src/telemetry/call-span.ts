@@ -1,4 +1,5 @@
 import { SpanKind, SpanStatusCode, type Attributes, type Context, type Tracer } from "@opentelemetry/api";
+import { recordCallCost, type CostReport } from "./call-cost";
 import { capContent } from "./genai/content-limits";
 import { toLatestGenAi } from "./genai/semconv";
 import { formatTraceparent } from "./propagation/traceparent";
@@ -18,7 +19,7 @@ export interface CallFailure {
  * cancel after the response had started (a stream) leaves `failure`, so the SERVER span ends in ERROR too; a later
  * call (a retry) replaces it.
  */
-export interface CallReport {
+export interface CallReport extends CostReport {
   ttfb?: number;
   upstream?: number;
   failure?: CallFailure;
@@ -37,7 +38,9 @@ export interface CallSpanOptions {
   readonly captureMedia: boolean;
   /** The newest GenAI convention names (OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental). */
   readonly latestGenAi: boolean;
-  readonly sampled: boolean;
+  /** Spans are recorded: sampled, or held for `tracing.keep`. */
+  readonly recording: boolean;
+  /** Outgoing trace-flags: the head decision, also for a held request. */
   readonly flags: number;
   readonly tracestate: string;
   /** Request-wide attributes every CLIENT span carries (span_attributes, cloudflare.ray_id). */
@@ -58,7 +61,8 @@ export function tracedRequest(tracer: Tracer, ctx: Context, opts: CallSpanOption
   return {
     captureContent: opts.captureContent,
     captureMedia: opts.captureMedia,
-    recording: opts.sampled,
+    recording: opts.recording,
+    reportsCost: true,
     hold: () => holdRecorder(ctx),
     requested(model) {
       timings.requestedModel = model;
@@ -68,7 +72,7 @@ export function tracedRequest(tracer: Tracer, ctx: Context, opts: CallSpanOption
     },
     startCall(init: ClientCallInit): ClientCall {
       let attributes = init.attributes;
-      if (opts.sampled) {
+      if (opts.recording) {
         attributes = recordedAttributes(withExtra(opts.extraAttributes, init.attributes));
         if (timings.requestedModel !== undefined) attributes["tracegate.request.model"] = timings.requestedModel;
       }
@@ -96,9 +100,12 @@ export function tracedRequest(tracer: Tracer, ctx: Context, opts: CallSpanOption
           timings.upstream = Date.now() - start;
           // Errors and cancels reach the SERVER span; a provider's 4xx/5xx answer reaches it as the status it sent.
           timings.failure = outcome.kind === "complete" ? undefined : failureOf(outcome);
-          if (!recording) return;
           // upstream.ts has fed the observer every event / the whole response by now.
-          if (init.observer) span.setAttributes(recordedAttributes(init.observer.attributes(opts.captureContent)));
+          const { observer, pricing } = init;
+          const cost = observer && pricing ? recordCallCost(observer, pricing, timings) : undefined;
+          if (!recording) return;
+          if (observer) span.setAttributes(recordedAttributes(observer.attributes(opts.captureContent)));
+          if (cost !== undefined) span.setAttribute("gen_ai.usage.cost", cost);
           const failure = failureOf(outcome);
           if (failure) {
             span.setAttribute("error.type", failure.type);

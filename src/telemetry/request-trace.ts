@@ -1,5 +1,7 @@
 import type { Attributes } from "@opentelemetry/api";
 import type { GatewayError } from "../errors";
+import type { ModelPrice } from "../pricing/price";
+import type { TokenUsage } from "./genai/tap-shared";
 
 /** The end of one upstream call, as the span records it. */
 export type CallOutcome =
@@ -12,6 +14,18 @@ export interface ResponseObserver {
   observeEvent(data: unknown): void;
   observeResponse(json: unknown): void;
   attributes(captureContent: boolean): Attributes;
+  usage(): TokenUsage;
+  /** The model that answered (`gen_ai.response.model`). */
+  responseModel(): string | undefined;
+}
+
+/** What prices a call: the configured `pricing:` if any, else the bundled table's price of the model. */
+export interface CallPricing {
+  readonly configured: ModelPrice | undefined;
+  /** `gen_ai.provider.name`: the bundled table is per provider. */
+  readonly provider: string;
+  /** The model asked of the provider (the answering model's name is tried first). */
+  readonly model: string;
 }
 
 export interface ClientCallInit {
@@ -20,6 +34,8 @@ export interface ClientCallInit {
   /** False for providers with `propagate_trace_context: false`: no trace headers are sent. */
   readonly propagate: boolean;
   readonly observer?: ResponseObserver;
+  /** Prices the call from the observer's usage (span, Server-Timing); absent for calls that are not model calls. */
+  readonly pricing?: CallPricing;
 }
 
 /** One upstream attempt as telemetry sees it: its CLIENT span and the trace headers it carries. */
@@ -38,6 +54,8 @@ export interface RequestTrace {
   readonly captureMedia: boolean;
   /** Whether this request's spans are recorded (tracing on and sampled): span attributes are worth computing. */
   readonly recording: boolean;
+  /** Tracing is on, sampled or not: `Server-Timing` carries a non-streamed answer's cost, so its usage is read. */
+  readonly reportsCost: boolean;
   /** The model the client asked for (an alias or a model name): `tracegate.request.model` on the SERVER and CLIENT spans. */
   requested(model: string): void;
   /** A route (`provider/model`, or `client` for the client's own limits) that a rate limit refused. */
@@ -68,6 +86,7 @@ export function passthroughTrace(incoming: Headers): RequestTrace {
     captureContent: false,
     captureMedia: false,
     recording: false,
+    reportsCost: false,
     requested() {},
     refused() {},
     startCall: (init) => (init.propagate ? call : silent),

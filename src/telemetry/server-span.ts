@@ -1,4 +1,5 @@
 import { SpanStatusCode, type Attributes, type Span } from "@opentelemetry/api";
+import { formatUsd } from "./call-cost";
 import type { CallReport } from "./call-span";
 import { addUrlAttributes } from "./url-attributes";
 
@@ -54,11 +55,17 @@ export function serverAttributes(
   return attributes;
 }
 
-/** The `Server-Timing` value: the trace, time to the provider's headers and the whole upstream call. */
+/**
+ * The `Server-Timing` value: the trace, time to the provider's headers, the whole upstream call, and the cost in USD
+ * of the calls that ended before the response left (`unknown` when a model had no price; none when no call reported
+ * usage, e.g. a stream, whose usage comes after the headers).
+ */
 export function serverTiming(traceparent: string, timings: CallReport): string {
   let value = `trace;desc="${traceparent}"`;
   if (timings.ttfb !== undefined) value += `, ttfb;dur=${timings.ttfb}`;
   if (timings.upstream !== undefined) value += `, upstream;dur=${timings.upstream}`;
+  if (timings.costUnknown) value += ', cost;desc="unknown"';
+  else if (timings.cost !== undefined) value += `, cost;desc="${formatUsd(timings.cost)}"`;
   return value;
 }
 

@@ -81,7 +81,8 @@ export function requestAttributes(
 const SERVER_CACHE_LIMIT = 64;
 const serverCache = new Map<string, Readonly<Attributes>>();
 
-function serverAttributesOf(url: string): Readonly<Attributes> {
+/** server.address / server.port of a provider URL (cached per URL). */
+export function serverAttributesOf(url: string): Readonly<Attributes> {
   let attrs = serverCache.get(url);
   if (attrs === undefined) {
     if (serverCache.size >= SERVER_CACHE_LIMIT) serverCache.clear();

@@ -91,6 +91,10 @@ export class AnthropicTap {
     this.thinkingTokens = int(field(usage.output_tokens_details, "thinking_tokens")) ?? this.thinkingTokens;
   }
 
+  responseModel(): string | undefined {
+    return this.model;
+  }
+
   usage(): TokenUsage {
     const input =
       this.inputTokens === undefined ? undefined : this.inputTokens + (this.cacheRead ?? 0) + (this.cacheCreation ?? 0);

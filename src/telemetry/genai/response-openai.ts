@@ -93,6 +93,10 @@ export class OpenAITap {
     return this.finish.map((reason) => reason ?? "error");
   }
 
+  responseModel(): string | undefined {
+    return this.model;
+  }
+
   usage(): TokenUsage {
     const u = this.lastUsage;
     if (u === undefined) return {};

@@ -13,6 +13,8 @@ const ALWAYS_DOUBLE: readonly string[] = [
   "gen_ai.request.frequency_penalty",
   "gen_ai.request.presence_penalty",
   "gen_ai.response.time_to_first_chunk",
+  // Not a registry key: the call's cost in USD, as Langfuse and OpenLIT read it (docs/tracing.md).
+  "gen_ai.usage.cost",
 ];
 
 /** The conventions in force today (v1.41): `gen_ai.request.top_k` is a double there. */

@@ -9,6 +9,8 @@ export interface ReceivedSpan {
   readonly spanId: string;
   readonly parentSpanId: string;
   readonly traceState: string;
+  /** OTLP `Span.flags`: the W3C trace flags (bits 0-7) and the is-remote bits. */
+  readonly flags: number;
   readonly name: string;
   readonly kind: number;
   readonly startNs: bigint;
@@ -21,6 +23,8 @@ export interface ReceivedSpan {
   readonly events: { name: string; timeNs: bigint }[];
   readonly status: { code?: number; message?: string };
   readonly resource: Record<string, unknown>;
+  /** The request the span came in: its path (and query) and headers (names lowercase). */
+  readonly request: { readonly path: string; readonly headers: Record<string, string> };
 }
 
 export type ReceiverMode = "ok" | "hang" | "429" | "500";
@@ -89,6 +93,13 @@ function protobufRequest(body: Buffer): ExportRequest {
 }
 
 const base64Hex = (value: unknown) => (typeof value === "string" ? Buffer.from(value, "base64").toString("hex") : "");
+
+/** A request's headers, each as one string. */
+function headersOf(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) out[name] = String(value);
+  return out;
+}
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -176,6 +187,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     }
     posts.push({ contentType, encoding, status: 200 });
     const protobuf = contentType.includes("protobuf");
+    const request = { path: req.url ?? "/", headers: headersOf(req) };
     const json: ExportRequest = protobuf ? protobufRequest(body) : (JSON.parse(body.toString("utf8")) as ExportRequest);
     // Ids: hex strings in OTLP JSON, bytes (base64 here) in protobuf.
     const id = (value: unknown) => (protobuf ? base64Hex(value) : String(value ?? ""));
@@ -188,6 +200,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
             spanId: id(s.spanId),
             parentSpanId: id(s.parentSpanId),
             traceState: String(s.traceState ?? ""),
+            flags: Number(s.flags ?? 0),
             name: String(s.name),
             kind: Number(s.kind),
             startNs: BigInt(String(s.startTimeUnixNano)),
@@ -201,6 +214,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
             })),
             status: (s.status as { code?: number; message?: string } | undefined) ?? {},
             resource,
+            request,
           });
         }
       }

@@ -12,9 +12,20 @@ declare module "vitest" {
 /** One scripted provider answer: sent as it is to the next request naming `model`. */
 export interface ScriptedAnswer {
   readonly status?: number;
+  /** Milliseconds the provider waits before answering (a slow provider). */
+  readonly delayMs?: number;
   /** Defaults to application/json, or text/event-stream for a `stream` request. */
   readonly contentType?: string;
   readonly body: string;
+  /** Further response headers (`retry-after`, rate limits, `set-cookie`…). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** The last request the scripted provider received for a model. */
+export interface ReceivedRequest {
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Record<string, unknown>;
 }
 
 /** A span as the span query returns it (OTLP JSON flattened, attribute values unwrapped). */
@@ -22,6 +33,19 @@ export interface QueriedSpan {
   readonly name: string;
   readonly kind: number;
   readonly traceId: string;
+  readonly traceState: string;
+  /** OTLP `Span.flags`: W3C trace flags (bits 0-7) and the is-remote bits. */
+  readonly flags: number;
   readonly status: { code?: number; message?: string };
   readonly attributes: Record<string, unknown>;
+  /** The span's events: name and time (Unix nanoseconds, as a decimal string). */
+  readonly events: readonly { readonly name: string; readonly timeNs: string }[];
+  /** The OTLP request the span came in: its path and headers (names lowercase). */
+  readonly request: { readonly path: string; readonly headers: Record<string, string> };
+}
+
+/** What the scripted provider received for a model: each request's trace headers, in order. */
+export interface ReceivedCall {
+  readonly traceparent: string | undefined;
+  readonly tracestate: string | undefined;
 }

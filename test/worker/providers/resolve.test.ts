@@ -23,13 +23,15 @@ function provider(model: string, extra: Partial<ProviderConfig> = {}): ProviderC
     callPath: "/chat/completions",
     keyHeader: undefined,
     vertex: undefined,
+    pricing: undefined,
+    embeddings: true,
     ...extra,
   };
 }
 
 function config(providers: ProviderConfig[], aliases: Record<string, string | string[]> = {}): GatewayConfig {
   const lists = Object.fromEntries(Object.entries(aliases).map(([k, v]) => [k, typeof v === "string" ? [v] : v]));
-  return { providers, aliases: lists, tracing: undefined, maxBodyBytes: 1024, maxResponseBytes: 4096, maxStreamEventBytes: 1024 };
+  return { providers, aliases: lists, aliasPricing: {}, tracing: undefined, maxBodyBytes: 1024, maxResponseBytes: 4096, maxStreamEventBytes: 1024 };
 }
 
 describe("resolveRoutes: the first route tried", () => {

@@ -11,6 +11,7 @@ function config(tracing: Partial<TracingConfig> | undefined): GatewayConfig {
   return {
     providers: [],
     aliases: {},
+    aliasPricing: {},
     maxBodyBytes: 1024,
     maxResponseBytes: 4096,
     maxStreamEventBytes: 1024,
@@ -23,6 +24,7 @@ function config(tracing: Partial<TracingConfig> | undefined): GatewayConfig {
       captureContentMaxBytes: 16 * 1024,
       captureContentMedia: false,
       exporters: [],
+      keep: undefined,
       ...tracing,
     },
   };
@@ -32,6 +34,13 @@ describe("tracingSettings", () => {
   it("is off without a tracing section or at 0%", () => {
     expect(tracingSettings(config(undefined), {})).toBeUndefined();
     expect(tracingSettings(config({ randomSampling: 0 }), {})).toBeUndefined();
+  });
+
+  it("is on at 0% when tracing.keep names a rule: nothing is sampled, held requests are kept by the rules", () => {
+    const keep = { errors: true, slowerThanMs: undefined, costlierThanUsd: undefined, fallbacks: false };
+    const settings = tracingSettings(config({ randomSampling: 0, keep }), {});
+    expect(settings?.sampler).toEqual({ percentage: 0, trustIncoming: true });
+    expect(settings?.keep).toEqual(keep);
   });
 
   it("stays off when OTEL_TRACES_SAMPLER is unknown or its argument invalid", () => {

@@ -1,0 +1,30 @@
+import { callPrice } from "../pricing/match";
+import { callCost } from "../pricing/price";
+import type { CallPricing, ResponseObserver } from "./request-trace";
+
+/** A request's cost so far, over its calls, for `Server-Timing`. */
+export interface CostReport {
+  /** USD summed over the calls that reported usage and had a price. */
+  cost?: number;
+  /** Some call reported usage but its model has no price: the request's cost is unknown. */
+  costUnknown?: boolean;
+}
+
+/**
+ * The cost of one ended call in USD from what its observer saw, added to `report`; undefined when the provider
+ * reported no usage (nothing billed that tracegate saw) or the model has no price (then `report.costUnknown`).
+ */
+export function recordCallCost(observer: ResponseObserver, pricing: CallPricing, report: CostReport): number | undefined {
+  const usage = observer.usage();
+  if (usage.input === undefined && usage.output === undefined) return undefined;
+  const cost = callCost(usage, callPrice(pricing.configured, pricing.provider, observer.responseModel(), pricing.model));
+  if (cost === undefined) report.costUnknown = true;
+  else report.cost = (report.cost ?? 0) + cost;
+  return cost;
+}
+
+/** A cost in USD as `Server-Timing` and the CLI print it: fixed-point, at most 9 decimals, no trailing zeros. */
+export function formatUsd(cost: number): string {
+  const text = cost.toFixed(9);
+  return text.includes(".") ? text.replace(/\.?0+$/, "") : text;
+}
