@@ -24,8 +24,9 @@ export const PLANO_PROVIDER_KEYS = [
 
 /**
  * Plano's `provider_interface` values, by the API they speak. Plano names the provider there; all of these but
- * `anthropic`/`claude` serve OpenAI Chat Completions. `plano`/`arch` (Plano's own models), `chatgpt` (the Responses
- * API behind a ChatGPT login) and `amazon_bedrock` (SigV4) have no counterpart here and stay errors.
+ * `anthropic`/`claude` serve OpenAI Chat Completions. `plano`/`arch` (Plano's own models) and `chatgpt` (the Responses
+ * API behind a ChatGPT login) have no counterpart here and stay errors; Bedrock is known by its `amazon_bedrock/`
+ * prefix (validate-bedrock.ts).
  */
 export const PLANO_INTERFACES: Readonly<Record<string, ProviderInterface>> = {
   openai: "openai",

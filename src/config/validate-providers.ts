@@ -1,3 +1,4 @@
+import { ADAPTERS } from "../providers/adapters";
 import type { ProviderInterface } from "../providers/known";
 import { knownProvider, PLANO_INTERFACES, PLANO_PROVIDER_KEYS } from "./plano-providers";
 import {
@@ -15,6 +16,7 @@ import {
 } from "./check";
 import { mapping, optional, required, withDefault, type Frozen } from "./schema";
 import { isMalformedReference } from "./secrets";
+import { BEDROCK_FIELDS, BEDROCK_PROVIDER, readBedrock, rejectBedrockKeys } from "./validate-bedrock";
 import { pricingOf } from "./validate-pricing";
 import { DEFAULT_RETRY, retryPolicy } from "./validate-retry";
 import { readAzure } from "./validate-azure";
@@ -63,9 +65,10 @@ const readEntry = mapping(
     headers: withDefault(expectHeaders, {}),
     base_url: optional(expectHttpUrl),
     provider_interface: optional(parseInterface),
+    ...BEDROCK_FIELDS,
+    pricing: optional(pricingOf),
     azure: optional(readAzure),
     vertex: optional(readVertex),
-    pricing: optional(pricingOf),
   },
   { ignored: PLANO_PROVIDER_KEYS },
 );
@@ -81,9 +84,14 @@ function providerConfig(entry: Entry, raw: Mapping, path: string, issues: Issues
   if (providerInterface === undefined && raw.provider_interface === undefined) {
     fail(issues, `${path}.provider_interface`, `required for provider "${parsed.provider}" ("openai" or "anthropic")`);
   }
+  const isBedrock = parsed.provider === BEDROCK_PROVIDER;
+  const bedrock = isBedrock ? readBedrock(entry, raw, path, issues) : undefined;
+  if (!isBedrock) rejectBedrockKeys(entry, parsed.provider, path, issues);
   // The endpoint is checked even without an interface, so that every missing key is reported at once.
   const keys = { provider: parsed.provider, interface: providerInterface ?? "openai", base_url: entry.base_url, azure: entry.azure, vertex: entry.vertex };
-  const endpoint = providerEndpoint(keys, known, raw, path, issues);
+  const endpoint = isBedrock
+    ? bedrock && { baseUrl: bedrock.baseUrl, callPath: ADAPTERS.openai.path, keyHeader: undefined, vertex: undefined }
+    : providerEndpoint(keys, known, raw, path, issues);
   if (providerInterface === undefined || endpoint === undefined) return undefined;
   return {
     /** `name` from the config, else the `model` string. */
@@ -110,6 +118,8 @@ function providerConfig(entry: Entry, raw: Mapping, path: string, issues: Issues
     otelName: known?.otelName ?? parsed.provider,
     /** The wire adapter between the OpenAI interface and the provider's own API (`providers/wire.ts`), if any. */
     wire: known?.wire,
+    /** Amazon Bedrock's region and SigV4 secrets (`amazon_bedrock` entries only). */
+    bedrock: bedrock?.settings,
     /** `pricing:`, replacing the bundled price table for this entry's calls; undefined: the table's. */
     pricing: entry.pricing,
     /** Serves `POST /embeddings`: a known provider that has it, or any other OpenAI-compatible server. */

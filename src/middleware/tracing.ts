@@ -78,13 +78,14 @@ export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppE
     // Plano's span_attributes go on the SERVER span and on every CLIENT span: mapped once per request.
     const extraAttributes = recording ? requestHeaderAttributes(settings, headers) : {};
     const route = recording ? matchedRoute(c) : undefined;
+    const ray = recording ? headers.get("cf-ray") : null;
     const server: Span = recording
       ? startServerSpan(
           recorder,
           spanContext,
           parent && { traceId: parent.traceId, spanId: parent.parentId, traceFlags: parent.flags, isRemote: true },
           route ? `${c.req.method} ${route}` : c.req.method,
-          serverAttributes(c.req.raw, route, extraAttributes, c.get("clientName")),
+          serverAttributes(c.req.raw, route, extraAttributes, c.get("clientName"), ray),
         )
       : trace.wrapSpanContext(spanContext);
     const ctx = trace.setSpan(contextWithRecorder(ROOT_CONTEXT, recorder), server);
@@ -97,7 +98,7 @@ export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppE
       recording,
       flags: decision.flags,
       tracestate,
-      extraAttributes: recording ? clientSpanAttributes(extraAttributes, headers) : extraAttributes,
+      extraAttributes: recording ? clientSpanAttributes(extraAttributes, ray) : extraAttributes,
     };
     c.set("trace", tracedRequest(tracer, ctx, opts, timings));
     await apiContext.with(ctx, next);

@@ -1,4 +1,5 @@
 import { geminiWire, vertexWire } from "./gemini/adapter";
+import { bedrockWire } from "./bedrock/wire";
 import type { WireName } from "./known";
 import { mockWire } from "./mock";
 import type { WireAdapter } from "./wire";
@@ -10,4 +11,5 @@ export const WIRE_ADAPTERS: Readonly<Record<WireName, WireAdapter>> = {
   gemini: geminiWire,
   vertex: vertexWire,
   workers_ai: workersAiWire,
+  bedrock: bedrockWire,
 };

@@ -61,9 +61,9 @@ describe("validateConfig: a valid config", () => {
         retry: DEFAULT_RETRY,
         firstChunkTimeoutMs: undefined,
         otelName: "openai",
+        embeddings: true,
         callPath: "/chat/completions",
         keyHeader: undefined,
-        embeddings: true,
       },
       {
         name: "internal",
@@ -80,9 +80,9 @@ describe("validateConfig: a valid config", () => {
         retry: DEFAULT_RETRY,
         firstChunkTimeoutMs: undefined,
         otelName: "local",
+        embeddings: true,
         callPath: "/chat/completions",
         keyHeader: undefined,
-        embeddings: true,
       },
     ]);
     expect(config.tracing).toBeUndefined();

@@ -8,6 +8,8 @@ declare module "vitest" {
     loopbackCollector: string;
     /** Azure OpenAI, the Gemini API, Vertex AI and its token endpoint (test/e2e/harness/native-providers.ts). */
     loopbackNative: string;
+    /** The mock Amazon Bedrock runtime (test/fixtures/bedrock/mock-bedrock.ts). */
+    loopbackBedrock: string;
   }
 }
 

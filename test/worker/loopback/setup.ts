@@ -1,6 +1,7 @@
 import type { TestProject } from "vitest/node";
 import { startNativeProviders } from "../../e2e/harness/native-providers";
 import { startOtlpReceiver } from "../../e2e/harness/otlp-receiver";
+import { startMockBedrock } from "../../fixtures/bedrock/mock-bedrock";
 import "./context";
 import { startScriptedProvider } from "./scripted-provider";
 
@@ -15,8 +16,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("loopbackCollector", collector.url);
   const native = await startNativeProviders();
   project.provide("loopbackNative", native.url);
+  const bedrock = await startMockBedrock();
+  project.provide("loopbackBedrock", bedrock.url);
   return async () => {
     await native.close();
+    await bedrock.close();
     await provider.close();
     await collector.close();
   };

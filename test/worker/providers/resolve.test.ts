@@ -20,11 +20,12 @@ function provider(model: string, extra: Partial<ProviderConfig> = {}): ProviderC
     firstChunkTimeoutMs: undefined,
     otelName: "openai",
     wire: undefined,
+    bedrock: undefined,
+    pricing: undefined,
+    embeddings: true,
     callPath: "/chat/completions",
     keyHeader: undefined,
     vertex: undefined,
-    pricing: undefined,
-    embeddings: true,
     ...extra,
   };
 }
