@@ -9,6 +9,7 @@ import { embeddings } from "./routes/embeddings";
 import { health } from "./routes/health";
 import { messages } from "./routes/messages";
 import { models } from "./routes/models";
+import { responses } from "./routes/responses";
 import { tracing } from "./middleware/tracing";
 import { registerTelemetry } from "./telemetry/sdk/register";
 
@@ -30,6 +31,7 @@ app.route("/v1/chat/completions", chatCompletions);
 app.route("/v1/messages", messages);
 app.route("/v1/embeddings", embeddings);
 app.route("/v1/models", models);
+app.route("/v1/responses", responses);
 
 app.notFound((c) =>
   errorResponse(formatOf(c.req.path), GatewayError.notFound(`no route for ${c.req.method} ${c.req.path}`)),

@@ -1,19 +1,16 @@
 import {
   expectBoolean,
-  expectHeaders,
-  expectHttpUrl,
   expectMapping,
   expectNumberIn,
-  expectOneOf,
   expectPositiveInteger,
   expectStringList,
   fail,
-  isMapping,
   keyPath,
   kindOf,
   type Issues,
 } from "./check";
-import { listOf, mapping, optional, required, withDefault, type Frozen } from "./schema";
+import { listOf, mapping, optional, withDefault, type Frozen } from "./schema";
+import { exporter } from "./validate-exporter";
 
 
 /** Plano tracing keys for its Envoy tracer and internal spans. */
@@ -21,7 +18,6 @@ const PLANO_TRACING_KEYS = ["trace_arch_internal", "opentracing_grpc_endpoint", 
 const PLANO_TRACING_REASONS = {
   opentracing_grpc_endpoint: "ignored (Workers cannot export over gRPC; list an OTLP/HTTP endpoint under tracing.exporters)",
 };
-const PROTOCOLS = ["http/protobuf", "http/json"] as const;
 
 /** Default cap of one captured-content attribute (`capture_content_max_bytes`): 16 KiB of UTF-8. */
 export const DEFAULT_CONTENT_MAX_BYTES = 16 * 1024;
@@ -42,31 +38,6 @@ const readSpanAttributes = mapping({
   header_prefixes: withDefault<readonly string[]>(expectStringList, []),
   static: withDefault<Readonly<Record<string, string>>>(staticAttributes, {}),
 });
-
-const readExporter = mapping({
-  endpoint: required(
-    (value, path, issues) => (expectHttpUrl(value, path, issues) && typeof value === "string" ? value.trim() : undefined),
-    "required, e.g. http://127.0.0.1:4318/v1/traces",
-  ),
-  headers: withDefault(expectHeaders, {}),
-  protocol: withDefault((value, path, issues) => expectOneOf(value, PROTOCOLS, path, issues), PROTOCOLS[0]),
-});
-
-function exporter(value: unknown, path: string, issues: Issues) {
-  // Plano's own exporters (`type: posthog`) send events to a vendor API, not OTLP.
-  if (isMapping(value) && value.type === "posthog") {
-    issues.notices.push(`${path}: ignored (Plano's posthog exporter; tracegate exports OTLP)`);
-    return undefined;
-  }
-  const read = readExporter(value, path, issues);
-  if (read?.endpoint === undefined) return undefined;
-  return {
-    /** As written: a full traces URL, or a base URL that `/v1/traces` is appended to (telemetry/export). */
-    endpoint: read.endpoint,
-    headers: read.headers,
-    protocol: read.protocol,
-  };
-}
 
 /** `random_sampling` (Plano's key): a percentage; absent means 0 (off unless `keep` is set: see validateTracing). */
 function randomSampling(value: unknown, path: string, issues: Issues): number | undefined {
@@ -149,7 +120,5 @@ export function validateTracing(value: unknown, issues: Issues) {
 }
 
 export type TracingConfig = Frozen<NonNullable<ReturnType<typeof validateTracing>>>;
-/** One `tracing.exporters[]` entry: an OTLP/HTTP endpoint with its own headers and encoding. */
-export type ExporterConfig = Frozen<NonNullable<ReturnType<typeof exporter>>>;
 /** `tracing.keep`: the outcome rules of keep-what-matters sampling. */
 export type KeepRules = Frozen<NonNullable<ReturnType<typeof keepRules>>>;

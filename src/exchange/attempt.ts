@@ -5,7 +5,7 @@ import { asGatewayError, GatewayError, type ApiFormat } from "../errors";
 import { parseProviderJson } from "../formats/check";
 import { ADAPTERS } from "../providers/adapters";
 import { WIRE_ADAPTERS } from "../providers/wires";
-import type { ProviderInterface } from "../providers/known";
+import type { CallApi } from "../providers/known";
 import type { ModelRoute } from "../providers/resolve";
 import { readAtMost } from "./bounded-read";
 import { retryAfterMs } from "./retry-after";
@@ -29,14 +29,22 @@ const networkFetch: Fetcher = (url, init) => fetch(url, init);
  * OpenAI request in the provider's own API (`providers/wire.ts`); `url` is then the real endpoint, for the span and
  * error messages.
  */
-function destination(route: ModelRoute, plan: ExchangePlan, env: Bindings, streaming: boolean): { url: string; send: Fetcher } {
+function destination(
+  route: ModelRoute,
+  plan: ExchangePlan,
+  { env, streaming, maxResponseBytes }: { env: Bindings; streaming: boolean; maxResponseBytes: number },
+): { url: string; send: Fetcher } {
   const { provider, upstreamModel: model } = route;
-  const url = provider.baseUrl + (plan.path ?? ADAPTERS[provider.interface].path);
+  // A call other than a chat (embeddings, count_tokens, Responses) swaps the interface's own path in the provider's
+  // call path (Azure's deployment-scoped path keeps its deployment and api-version).
+  const path = plan.path === undefined ? provider.callPath : provider.callPath.replace(ADAPTERS[provider.interface].path, plan.path);
+  // Azure's deployment-scoped path names the deployment; every other path is the same for all models.
+  const url = provider.baseUrl + (path.startsWith("/{model}") ? `/${encodeURIComponent(model)}${path.slice(8)}` : path);
   if (provider.wire === undefined) return { url, send: networkFetch };
   const adapter = WIRE_ADAPTERS[provider.wire];
   return {
     url: adapter.endpoint(provider, model, streaming),
-    send: (_endpoint, init) => adapter.send({ url, init, body: plan.upstreamBody, provider, model, env }),
+    send: (_endpoint, init) => adapter.send({ url, init, body: plan.upstreamBody, provider, model, env, maxResponseBytes }),
   };
 }
 
@@ -91,21 +99,24 @@ function callAttributes(
   plan: ExchangePlan,
   { url, streaming, attempt, after }: { url: string; streaming: boolean; attempt: number; after: AttemptInput["after"] },
 ): Attributes {
+  const api = plan.api ?? provider.interface;
   const attributes = plan.operation
     ? plan.operation.attributes(plan.upstreamBody, { providerName: provider.otelName, url })
-    : requestAttributes(provider.interface, plan.upstreamBody, { providerName: provider.otelName, url, streaming });
+    : requestAttributes(api, plan.upstreamBody, { providerName: provider.otelName, url, streaming });
+  if (plan.conversationId !== undefined) attributes["gen_ai.conversation.id"] = plan.conversationId;
   attributes["tracegate.attempt"] = attempt;
   if (after) {
     attributes["tracegate.fallback.reason"] = after.reason;
     if (after.delayMs > 0) attributes["tracegate.retry.delay_ms"] = after.delayMs;
   }
-  if (trace.captureContent && !plan.operation) {
-    Object.assign(attributes, inputContentAttributes(provider.interface, plan.upstreamBody, trace.captureMedia));
+  // A Responses pass-through's content is not captured (its items have their own shapes; docs/tracing.md).
+  if (trace.captureContent && !plan.operation && api !== "responses") {
+    Object.assign(attributes, inputContentAttributes(api, plan.upstreamBody, trace.captureMedia));
   }
   return attributes;
 }
 
-function tapFor(plan: ExchangePlan, iface: ProviderInterface, captureContent: boolean): ResponseTap | undefined {
+function tapFor(plan: ExchangePlan, iface: CallApi, captureContent: boolean): ResponseTap | undefined {
   return plan.operation ? plan.operation.tap() : responseTap(iface, { captureContent });
 }
 
@@ -119,7 +130,8 @@ export async function attemptCall<Req>(
   { route, plan, streaming, attempt, onTokens, clientSignal, after }: AttemptInput,
 ): Promise<AttemptResult> {
   const { provider } = route;
-  const { url, send } = destination(route, plan, c.env, streaming);
+  const { maxResponseBytes, maxStreamEventBytes } = c.get("config");
+  const { url, send } = destination(route, plan, { env: c.env, streaming, maxResponseBytes });
   const trace = c.get("trace");
   // Span attributes and the response tap cost allocations on every request: only when a span records or a token
   // rate limit needs the usage.
@@ -127,7 +139,7 @@ export async function attemptCall<Req>(
   // Server-Timing reports a non-streamed answer's cost whenever tracing is on (a stream's headers leave first).
   const tap =
     trace.recording || onTokens || (trace.reportsCost && !streaming)
-      ? tapFor(plan, provider.interface, trace.captureContent)
+      ? tapFor(plan, plan.api ?? provider.interface, trace.captureContent)
       : undefined;
   const retryOn = provider.retry.onStatus;
   const headers = upstreamHeaders(provider, codec.format, c.req.raw.headers, c.env, streaming, c.get("authHeader"));
@@ -164,10 +176,9 @@ export async function attemptCall<Req>(
     throw err;
   }
   const upstream = exchange.response;
-  const { maxResponseBytes, maxStreamEventBytes } = c.get("config");
   const codecOf = plan.stream;
   if (upstream.ok && streaming && codecOf && upstream.body && upstream.headers.get("content-type")?.includes("text/event-stream")) {
-    const opts = { url, maxEventChars: maxStreamEventBytes, format: codec.format };
+    const opts = { url, maxEventChars: maxStreamEventBytes, format: codec.format, api: plan.api ?? provider.interface };
     return streamedAnswer(exchange, upstream.body, route, codecOf(), opts);
   }
   return readAnswer(exchange, codec.format, route, plan, { maxResponseBytes, credentials: () => credentialsIn(headers) });
@@ -179,7 +190,7 @@ async function streamedAnswer(
   body: ReadableStream<Uint8Array>,
   { provider, resolvedModel }: ModelRoute,
   codec: StreamCodec,
-  { url, maxEventChars, format }: { url: string; maxEventChars: number; format: ApiFormat },
+  { url, maxEventChars, format, api }: { url: string; maxEventChars: number; format: ApiFormat; api: CallApi },
 ): Promise<AttemptResult> {
   let source: ChunkSource | undefined;
   const wait = provider.firstChunkTimeoutMs;
@@ -194,7 +205,7 @@ async function streamedAnswer(
       throw err;
     }
   }
-  const stream = pipeStream(exchange, requireCompleteStream(provider.interface, codec), source, maxEventChars);
+  const stream = pipeStream(exchange, requireCompleteStream(api, codec), source, maxEventChars);
   const headers = passProviderHeaders(exchange.response.headers, provider.interface, format, {
     ...SSE_HEADERS,
     "x-tracegate-model": resolvedModel,

@@ -1,4 +1,6 @@
-import { GatewayError } from "../errors";
+import { asGatewayError, GatewayError } from "../errors";
+import { FormatError } from "../formats/check";
+import { TranslationError } from "../translate/errors";
 import type { CallOutcome, ClientCall, ClientCallInit, RequestTrace } from "../telemetry/request-trace";
 
 /** Default limit for a whole upstream exchange (headers and body), like the official SDKs' 10 minutes. */
@@ -110,9 +112,10 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamExchan
     let error: GatewayError;
     if (timedOut) error = GatewayError.upstreamTimeout(hostOf(req.url), req.timeoutMs);
     else if (req.clientSignal?.aborted) error = GatewayError.clientClosed();
-    // A wire adapter's own verdict (a request its provider cannot take, an unset secret) is passed on as it is.
-    else if (err instanceof GatewayError) error = err;
-    else error = GatewayError.upstreamUnreachable(hostOf(req.url), err instanceof Error ? err.message : String(err));
+    else if (err instanceof GatewayError || err instanceof FormatError || err instanceof TranslationError) {
+      // A wire adapter's own finding (providers/wire.ts): bad config, an untranslatable request, a malformed answer.
+      error = asGatewayError(err);
+    } else error = GatewayError.upstreamUnreachable(hostOf(req.url), err instanceof Error ? err.message : String(err));
     finish({ kind: "error", error });
     throw error;
   }

@@ -131,6 +131,7 @@ async function finish(
     spans = settings.keep ? keptSpans(settings.keep, spans) : [];
     if (spans.length === 0) return;
   }
+  for (const decorate of settings.spanDecorators) decorate(spans);
   isolateSpanBuffer.add(spans);
   await exportBuffered(isolateSpanBuffer, settings.targets, settings.resource, {
     fetch: (input, init) => fetch(input, init),

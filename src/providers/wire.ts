@@ -25,6 +25,8 @@ export interface WireRequest {
   readonly model: string;
   /** The Worker's bindings: secrets named by `$VAR` in the config, and bindings such as `AI`. */
   readonly env: Readonly<Record<string, unknown>>;
+  /** `limits.max_response_bytes`: a native answer read whole (to translate it) is read up to this size. */
+  readonly maxResponseBytes: number;
 }
 
 /**
@@ -35,7 +37,9 @@ export interface WireRequest {
  *   translated per native event as it arrives (never the whole stream buffered);
  * - a native error: an OpenAI error body (`{"error": {"message", "type", "code"}}`) with the provider's status and
  *   its `retry-after` header, so retries (`on_status`), Retry-After and the client's error envelope keep working;
- * - a provider that cannot be reached: a rejected promise, as `fetch` rejects (the pipeline maps it to a 502).
+ * - a provider that cannot be reached: a rejected promise, as `fetch` rejects (the pipeline maps it to a 502);
+ * - its own findings: a thrown GatewayError (bad config), TranslationError (a request the native API cannot express:
+ *   400) or FormatError (a malformed native answer: 502), ending the CLIENT span with that error.
  */
 export interface WireAdapter {
   /**

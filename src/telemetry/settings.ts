@@ -1,7 +1,8 @@
 import { DEFAULT_CONTENT_MAX_BYTES, type GatewayConfig, type KeepRules } from "../config/types";
 import { TRUNCATION_MARKER_MAX } from "./genai/content-limits";
 import { DEFAULT_DOUBLE_KEYS, LATEST_DOUBLE_KEYS } from "./sdk/attribute-types";
-import { resolveExportTargets, resourceFromEnv, type ExportTarget } from "./export/config";
+import { presetDecorators, resolveExportTargets, resourceFromEnv, type ExportTarget } from "./export/config";
+import type { SpanDecorator } from "./export/presets";
 import { samplerFromEnv, type SamplerConfig } from "./propagation/sampler";
 import { spanLimitsFromEnv, type SpanLimits } from "./sdk/limits";
 import type { Resource } from "./sdk/span-data";
@@ -28,6 +29,8 @@ export interface TracingSettings {
   readonly headerPrefixes: readonly string[];
   readonly staticAttributes: Readonly<Record<string, string>>;
   readonly targets: readonly ExportTarget[];
+  /** Backend attributes the configured exporter presets add to every exported span (none without presets). */
+  readonly spanDecorators: readonly SpanDecorator[];
   readonly resource: Resource;
   /** Span limits (counts, value lengths) from the standard OTEL_*_LIMIT variables and the defaults. */
   readonly limits: SpanLimits;
@@ -64,6 +67,7 @@ function compute(config: GatewayConfig, env: Env): TracingSettings | undefined {
     headerPrefixes: tracing?.headerPrefixes.map((p) => p.toLowerCase()) ?? [],
     staticAttributes: tracing?.staticAttributes ?? {},
     targets: resolveExportTargets(env, tracing?.exporters ?? []),
+    spanDecorators: presetDecorators(tracing?.exporters ?? []),
     resource: resourceFromEnv(env, PACKAGE_VERSION),
     // The SDK's backstop for content keys sits above the capture's own cap and marker (characters <= UTF-8 bytes).
     limits: spanLimitsFromEnv(env, {

@@ -1,5 +1,7 @@
 import { isHeaderName, isHeaderValue } from "../../config/header-syntax";
+import { resolveSecret } from "../../config/secrets";
 import type { ExporterConfig } from "../../config/types";
+import { PRESETS, type SpanDecorator } from "./presets";
 import type { AttributeValue, Resource } from "../sdk/span-data";
 
 // Where and how spans are exported, from the gateway config's `tracing.exporters` and the standard OTLP exporter
@@ -118,6 +120,35 @@ function timeoutFrom(env: Env, warn: Warn): number {
 }
 
 /**
+ * A preset entry's headers: the backend's own, from its options with `$NAME` references resolved from the bindings,
+ * under the entry's `headers`. Undefined (the entry is skipped, with a warning naming the key) when a secret is unset.
+ */
+function presetHeaders(e: ExporterConfig, env: Env, warn: Warn): Record<string, string> | undefined {
+  if (!e.preset) return { ...e.headers };
+  const { name, options } = e.preset;
+  const resolved: Record<string, string> = {};
+  for (const [key, ref] of Object.entries(options)) {
+    const result = resolveSecret(ref, env, `tracing.exporters[preset=${name}].${key}`);
+    if (!result.ok) {
+      warn(`tracegate: not exporting to ${name}: ${result.error}`);
+      return undefined;
+    }
+    if (result.value !== undefined) resolved[key] = result.value;
+  }
+  return { ...PRESETS[name].headers(resolved), ...e.headers };
+}
+
+/** The span decorators of the presets configured (each once): backend attributes every exported span gets. */
+export function presetDecorators(exporters: readonly ExporterConfig[]): SpanDecorator[] {
+  const decorators = new Set<SpanDecorator>();
+  for (const e of exporters) {
+    const decorate = e.preset && PRESETS[e.preset.name].decorate;
+    if (decorate) decorators.add(decorate);
+  }
+  return [...decorators];
+}
+
+/**
  * The export targets: each `tracing.exporters[]` entry when there are any (with its own headers and protocol),
  * else one target from `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` (as is), `OTEL_EXPORTER_OTLP_ENDPOINT` (+ `/v1/traces`)
  * or `http://localhost:4318/v1/traces`, with the `..._HEADERS` and `..._PROTOCOL` variables. Compression and
@@ -135,7 +166,8 @@ export function resolveExportTargets(
     const targets: ExportTarget[] = [];
     for (const e of exporters) {
       const url = httpUrl(exporterUrl(e.endpoint), warn);
-      if (url) targets.push({ url, headers: { ...e.headers }, protocol: e.protocol, compression, timeoutMs });
+      const headers = url && presetHeaders(e, env, warn);
+      if (url && headers) targets.push({ url, headers, protocol: e.protocol, compression, timeoutMs });
     }
     return targets;
   }

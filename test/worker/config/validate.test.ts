@@ -62,6 +62,8 @@ describe("validateConfig: a valid config", () => {
         firstChunkTimeoutMs: undefined,
         otelName: "openai",
         embeddings: true,
+        callPath: "/chat/completions",
+        keyHeader: undefined,
       },
       {
         name: "internal",
@@ -79,6 +81,8 @@ describe("validateConfig: a valid config", () => {
         firstChunkTimeoutMs: undefined,
         otelName: "local",
         embeddings: true,
+        callPath: "/chat/completions",
+        keyHeader: undefined,
       },
     ]);
     expect(config.tracing).toBeUndefined();
@@ -627,6 +631,60 @@ describe("tracing", () => {
       "tracing.keep: names no rule: set errors, fallbacks, slower_than_ms or costlier_than_usd",
     ]);
     expect(errors(base({ random_sampling: 1, keep: true }))).toEqual(["tracing.keep: expected a mapping, got a boolean"]);
+  });
+
+  it("exporter presets: the backend's traces URL (its default base, or endpoint as the base) and its options", () => {
+    const { config, notices } = valid(
+      base({
+        random_sampling: 10,
+        exporters: [
+          { preset: "langfuse", public_key: "pk-lf-1", secret_key: "$LANGFUSE_SECRET_KEY" },
+          { preset: "langfuse", endpoint: "https://langfuse.example.com/", public_key: "pk", secret_key: "sk" },
+          { preset: "datadog", api_key: "$DD_API_KEY", site: "datadoghq.eu" },
+          { preset: "datadog-llmobs", api_key: "$DD_API_KEY" },
+          { preset: "phoenix" },
+          { preset: "honeycomb", api_key: "$HONEYCOMB_KEY", headers: { "x-extra": "1" } },
+          { preset: "grafana-cloud", endpoint: "https://otlp-gateway-prod-eu-west-2.grafana.net/otlp", instance_id: "1", token: "$GRAFANA_TOKEN" },
+          { preset: "jaeger", protocol: "http/json" },
+        ],
+      }),
+    );
+    expect(notices).toEqual([]);
+    expect(config.tracing?.exporters.map((e) => [e.endpoint, e.protocol, e.preset?.name])).toEqual([
+      ["https://cloud.langfuse.com/api/public/otel/v1/traces", "http/protobuf", "langfuse"],
+      ["https://langfuse.example.com/api/public/otel/v1/traces", "http/protobuf", "langfuse"],
+      ["https://otlp.datadoghq.eu/v1/traces", "http/protobuf", "datadog"],
+      ["https://otlp.datadoghq.com/v1/traces", "http/protobuf", "datadog-llmobs"],
+      ["http://localhost:6006/v1/traces", "http/protobuf", "phoenix"],
+      ["https://api.honeycomb.io/v1/traces", "http/protobuf", "honeycomb"],
+      ["https://otlp-gateway-prod-eu-west-2.grafana.net/otlp/v1/traces", "http/protobuf", "grafana-cloud"],
+      ["http://localhost:4318/v1/traces", "http/json", "jaeger"],
+    ]);
+    expect(config.tracing?.exporters[0]?.preset?.options).toEqual({ public_key: "pk-lf-1", secret_key: "$LANGFUSE_SECRET_KEY" });
+    expect(config.tracing?.exporters[5]?.headers).toEqual({ "x-extra": "1" });
+  });
+
+  it("exporter presets: unknown presets, missing credentials, unknown keys and encodings a backend refuses, with key paths", () => {
+    expect(
+      errors(
+        base({
+          random_sampling: 10,
+          exporters: [
+            { preset: "newrelic" },
+            { preset: "langfuse", public_key: "pk" },
+            { preset: "datadog", api_key: "k", protocol: "http/json" },
+            { preset: "grafana-cloud", instance_id: "1", token: "t" },
+            { preset: "honeycomb", api_key: "k", datset: "x" },
+          ],
+        }),
+      ),
+    ).toEqual([
+      'tracing.exporters[0].preset: expected one of "langfuse", "datadog", "datadog-llmobs", "phoenix", "honeycomb", "grafana-cloud", "jaeger", got "newrelic"',
+      "tracing.exporters[1].secret_key: required by the langfuse preset",
+      'tracing.exporters[2].protocol: expected one of "http/protobuf", got "http/json"',
+      "tracing.exporters[3].endpoint: required by the grafana-cloud preset, e.g. https://otlp-gateway-prod-eu-west-2.grafana.net/otlp",
+      'tracing.exporters[4].datset: unknown key (did you mean "dataset"?)',
+    ]);
   });
 
   it("an empty tracing key counts as absent", () => {

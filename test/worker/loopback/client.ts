@@ -76,8 +76,13 @@ export async function spansOf(traceId: string, count: number): Promise<QueriedSp
   return (await res.json()) as QueriedSpan[];
 }
 
-/** The trace headers each request the scripted provider received for `model` carried, in order. */
-export async function receivedBy(model: string): Promise<ReceivedCall[]> {
+/** Every request the scripted provider received for `model`, in order: path, headers, body and trace headers. */
+export async function receivedBy(model: string): Promise<(ReceivedRequest & ReceivedCall)[]> {
   const res = await fetch(`${provider}/received?model=${encodeURIComponent(model)}`);
-  return (await res.json()) as ReceivedCall[];
+  return (await res.json()) as (ReceivedRequest & ReceivedCall)[];
 }
+
+/** The scripted provider's URL, for configs of their own. */
+export const LOOPBACK_PROVIDER = provider;
+/** The loopback collector's URL, for configs of their own. */
+export const LOOPBACK_COLLECTOR = collector;

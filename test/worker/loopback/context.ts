@@ -40,6 +40,8 @@ export interface QueriedSpan {
   readonly flags: number;
   readonly status: { code?: number; message?: string };
   readonly attributes: Record<string, unknown>;
+  /** The span's events: name and time (Unix nanoseconds, as a decimal string). */
+  readonly events: readonly { readonly name: string; readonly timeNs: string }[];
   /** The OTLP request the span came in: its path and headers (names lowercase). */
   readonly request: { readonly path: string; readonly headers: Record<string, string> };
 }

@@ -16,7 +16,7 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 function spansOf(receiver: OtlpReceiver, traceId: string): QueriedSpan[] {
   return receiver.spans
     .filter((s) => s.traceId === traceId)
-    .map(({ name, kind, traceState, flags, status, attributes, request }) => ({
+    .map(({ name, kind, traceState, flags, status, attributes, events, request }) => ({
       name,
       kind,
       traceId,
@@ -24,6 +24,7 @@ function spansOf(receiver: OtlpReceiver, traceId: string): QueriedSpan[] {
       flags,
       status,
       attributes,
+      events: events.map((e) => ({ name: e.name, timeNs: String(e.timeNs) })),
       request,
     }));
 }
@@ -44,7 +45,7 @@ async function querySpans(receiver: OtlpReceiver, url: URL, res: ServerResponse)
 /**
  * A provider on loopback that answers each request with the answer scripted for its model name, byte for byte:
  * any status, content type and body (valid or not), so tests drive exactly what a misbehaving provider sends.
- * `POST /script` `{model, answer}` sets one; any other `POST` (`…/chat/completions`, `…/messages`, `…/embeddings`…)
+ * `POST /script` `{model, answer}` sets one; any other `POST` (`…/chat/completions`, `…/messages`, `…/embeddings`, `…/responses`…)
  * answers it (a model with no script is a 404). `GET /received?model=<m>` returns every request for a model, in
  * order (path, headers, body, and its trace headers). `GET /spans?trace=<id>&count=<n>` returns the collector's spans
  * of one trace.

@@ -23,6 +23,9 @@ function provider(model: string, extra: Partial<ProviderConfig> = {}): ProviderC
     bedrock: undefined,
     pricing: undefined,
     embeddings: true,
+    callPath: "/chat/completions",
+    keyHeader: undefined,
+    vertex: undefined,
     ...extra,
   };
 }
