@@ -1,6 +1,7 @@
 import { callPrice } from "../pricing/match";
 import { callCost } from "../pricing/price";
-import type { CallPricing, ResponseObserver } from "./request-trace";
+import type { Attributes } from "@opentelemetry/api";
+import type { AbandonedRead, CallPricing, ResponseObserver } from "./request-trace";
 
 /** A request's cost so far, over its calls, for `Server-Timing`. */
 export interface CostReport {
@@ -21,6 +22,21 @@ export function recordCallCost(observer: ResponseObserver, pricing: CallPricing,
   if (cost === undefined) report.costUnknown = true;
   else report.cost = (report.cost ?? 0) + cost;
   return cost;
+}
+
+/**
+ * A stream the client left and tracegate read on: how that read ended (`tracegate.stream.abandoned_read`) and an
+ * estimate of the output tokens the client received (`tracegate.usage.output_tokens_delivered`): the provider's
+ * output count times the client's share of the stream's events. The output count itself is what the provider
+ * generated (and bills), complete when the read ended `complete`.
+ */
+export function abandonedAttributes(observer: ResponseObserver, read: AbandonedRead): Attributes {
+  const attrs: Attributes = { "tracegate.stream.abandoned_read": read.end };
+  const output = observer.usage().output;
+  if (output !== undefined && read.events > 0) {
+    attrs["tracegate.usage.output_tokens_delivered"] = Math.round((output * read.deliveredEvents) / read.events);
+  }
+  return attrs;
 }
 
 /** A cost in USD as `Server-Timing` and the CLI print it: fixed-point, at most 9 decimals, no trailing zeros. */

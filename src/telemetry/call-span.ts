@@ -1,5 +1,5 @@
 import { SpanKind, SpanStatusCode, type Attributes, type Context, type Tracer } from "@opentelemetry/api";
-import { recordCallCost, type CostReport } from "./call-cost";
+import { abandonedAttributes, recordCallCost, type CostReport } from "./call-cost";
 import { capContent } from "./genai/content-limits";
 import { toLatestGenAi } from "./genai/semconv";
 import { formatTraceparent } from "./propagation/traceparent";
@@ -104,6 +104,9 @@ export function tracedRequest(tracer: Tracer, ctx: Context, opts: CallSpanOption
           if (!recording) return;
           if (observer) span.setAttributes(recordedAttributes(observer.attributes(opts.captureContent)));
           if (cost !== undefined) span.setAttribute("gen_ai.usage.cost", cost);
+          if (observer && outcome.kind === "cancelled" && outcome.abandoned) {
+            span.setAttributes(abandonedAttributes(observer, outcome.abandoned));
+          }
           const failure = failureOf(outcome);
           if (failure) {
             span.setAttribute("error.type", failure.type);

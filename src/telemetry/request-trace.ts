@@ -3,11 +3,21 @@ import type { GatewayError } from "../errors";
 import type { ModelPrice } from "../pricing/price";
 import type { TokenUsage } from "./genai/tap-shared";
 
+/** How a stream the client had left was read on, for its usage (streaming/abandoned.ts). */
+export interface AbandonedRead {
+  /** Stream events the client had been sent when it left. */
+  readonly deliveredEvents: number;
+  /** All the stream's events read, before and after. */
+  readonly events: number;
+  /** To the end, or stopped by `limits.abandoned_stream_ms` / `_bytes`, or by a failed read. */
+  readonly end: "complete" | "time_limit" | "byte_limit" | "error";
+}
+
 /** The end of one upstream call, as the span records it. */
 export type CallOutcome =
   | { readonly kind: "complete"; readonly status: number }
   | { readonly kind: "error"; readonly error: GatewayError; readonly status?: number }
-  | { readonly kind: "cancelled" };
+  | { readonly kind: "cancelled"; readonly abandoned?: AbandonedRead };
 
 /** Observes the response of one call (the GenAI response tap for model calls). */
 export interface ResponseObserver {

@@ -15,6 +15,17 @@ export interface ScriptedAnswer {
   /** Defaults to application/json, or text/event-stream for a `stream` request. */
   readonly contentType?: string;
   readonly body: string;
+  /** Sent after `body`, one every `chunkIntervalMs` (default 20): a provider that keeps streaming. */
+  readonly chunks?: readonly string[];
+  readonly chunkIntervalMs?: number;
+}
+
+/** What the scripted provider sent for a model (`GET /sent?model=`): chunks written, and whether it got to the end. */
+export interface ScriptedDelivery {
+  readonly chunksWritten: number;
+  readonly finished: boolean;
+  /** The gateway closed the connection before the last chunk. */
+  readonly closedEarly: boolean;
 }
 
 /** A span as the span query returns it (OTLP JSON flattened, attribute values unwrapped). */

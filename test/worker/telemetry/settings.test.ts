@@ -15,6 +15,8 @@ function config(tracing: Partial<TracingConfig> | undefined): GatewayConfig {
     maxBodyBytes: 1024,
     maxResponseBytes: 4096,
     maxStreamEventBytes: 1024,
+    abandonedStreamMs: 0,
+    abandonedStreamBytes: 1,
     tracing: tracing && {
       randomSampling: 0,
       trustIncomingSampling: true,
