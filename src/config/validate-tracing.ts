@@ -13,7 +13,8 @@ import {
   kindOf,
   type Issues,
 } from "./check";
-import { listOf, mapping, required, withDefault, type Frozen } from "./schema";
+import { isHeaderName } from "./header-syntax";
+import { listOf, mapping, optional, required, withDefault, type Frozen } from "./schema";
 
 
 /** Plano tracing keys for its Envoy tracer and internal spans. */
@@ -37,6 +38,24 @@ function staticAttributes(value: unknown, path: string, issues: Issues): Record<
   }
   return Object.fromEntries(entries);
 }
+
+/** A header name (compared lower-case). */
+function headerName(value: unknown, path: string, issues: Issues): string | undefined {
+  if (typeof value === "string" && isHeaderName(value)) return value.toLowerCase();
+  return fail(issues, path, `expected a header name, got ${typeof value === "string" ? `"${value}"` : kindOf(value)}`);
+}
+
+/** A body field as a dotted path of keys: `metadata.conversation_id`. */
+function bodyField(value: unknown, path: string, issues: Issues): string[] | undefined {
+  if (typeof value === "string" && /^[^.\s]+(\.[^.\s]+)*$/.test(value)) return value.split(".");
+  const got = typeof value === "string" ? `"${value}"` : kindOf(value);
+  return fail(issues, path, `expected a field of the request body, e.g. "metadata.conversation_id", got ${got}`);
+}
+
+/** Where an id comes from: `{header, body_field}`; absent: the default header only. */
+const readIdSource = mapping({ header: optional(headerName), body_field: optional(bodyField) });
+
+const readEndUser = mapping({ from_body: withDefault(expectBoolean, false), hash: withDefault(expectBoolean, false) });
 
 const readSpanAttributes = mapping({
   header_prefixes: withDefault<readonly string[]>(expectStringList, []),
@@ -84,6 +103,9 @@ const readTracing = mapping(
     capture_content_media: withDefault(expectBoolean, false),
     span_attributes: withDefault(readSpanAttributes, { header_prefixes: [], static: {} }),
     exporters: withDefault(listOf(exporter), []),
+    conversation_id: withDefault(readIdSource, { header: "x-conversation-id", body_field: undefined }),
+    session_id: withDefault(readIdSource, { header: "x-session-id", body_field: undefined }),
+    end_user: withDefault(readEndUser, { from_body: false, hash: false }),
   },
   { ignored: PLANO_TRACING_KEYS, reasons: PLANO_TRACING_REASONS },
 );
@@ -105,6 +127,11 @@ export function validateTracing(value: unknown, issues: Issues) {
     /** Keep inline base64 media in captured messages instead of a `{type, mime_type, bytes}` placeholder. */
     captureContentMedia: tracing.capture_content_media,
     exporters: tracing.exporters,
+    /** `gen_ai.conversation.id` / `session.id`: header (lower case) and body field (path of keys) they come from. */
+    conversationId: tracing.conversation_id,
+    sessionId: tracing.session_id,
+    /** The request's own end-user field as `enduser.id`, or hashed as `enduser.pseudo.id`. */
+    endUser: tracing.end_user,
   };
 }
 

@@ -14,6 +14,7 @@ import { exportBuffered } from "../telemetry/export/loop";
 import { newSpanId, newTraceId } from "../telemetry/sdk/ids";
 import { passthroughTrace } from "../telemetry/request-trace";
 import { decide } from "../telemetry/propagation/sampler";
+import { readsBody } from "../telemetry/identity";
 import { requestHeaderAttributes, tracingSettings, type TracingSettings } from "../telemetry/settings";
 import { isolateSpanBuffer } from "../telemetry/sdk/span-buffer";
 import { formatTraceparent, parseTraceparent } from "../telemetry/propagation/traceparent";
@@ -86,7 +87,8 @@ export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppE
       sampled: decision.sampled,
       flags: decision.flags,
       tracestate,
-      extraAttributes: decision.sampled ? clientSpanAttributes(extraAttributes, headers) : extraAttributes,
+      extraAttributes: decision.sampled ? clientSpanAttributes(extraAttributes, headers, c.get("clientName")) : extraAttributes,
+      identity: readsBody(settings.identity) ? settings.identity : undefined,
     };
     c.set("trace", tracedRequest(tracer, ctx, opts, timings));
     await apiContext.with(ctx, next);

@@ -1,7 +1,8 @@
-import { SpanKind, SpanStatusCode, type Attributes, type Context, type Tracer } from "@opentelemetry/api";
+import { SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Tracer } from "@opentelemetry/api";
 import { abandonedAttributes, recordCallCost, type CostReport } from "./call-cost";
 import { capContent } from "./genai/content-limits";
 import { toLatestGenAi } from "./genai/semconv";
+import { bodyIdentity, type IdentitySettings } from "./identity";
 import { formatTraceparent } from "./propagation/traceparent";
 import type { CallOutcome, ClientCall, ClientCallInit, RequestTrace } from "./request-trace";
 import { holdRecorder } from "./sdk/tracer";
@@ -41,8 +42,10 @@ export interface CallSpanOptions {
   readonly sampled: boolean;
   readonly flags: number;
   readonly tracestate: string;
-  /** Request-wide attributes every CLIENT span carries (span_attributes, cloudflare.ray_id). */
+  /** Request-wide attributes every CLIENT span carries (span_attributes, cloudflare.ray_id, user.id). */
   readonly extraAttributes: Attributes;
+  /** What to read of the client's body about who called; undefined: nothing (identity.ts). */
+  readonly identity: IdentitySettings | undefined;
 }
 
 /**
@@ -56,6 +59,7 @@ export function tracedRequest(tracer: Tracer, ctx: Context, opts: CallSpanOption
     if (opts.latestGenAi) toLatestGenAi(attrs);
     return attrs;
   };
+  let extraAttributes = opts.extraAttributes;
   return {
     captureContent: opts.captureContent,
     captureMedia: opts.captureMedia,
@@ -68,10 +72,19 @@ export function tracedRequest(tracer: Tracer, ctx: Context, opts: CallSpanOption
     refused(what) {
       (timings.refused ??= []).push(what);
     },
+    identify(format, body) {
+      const identity = opts.identity;
+      if (!opts.sampled || !identity) return undefined;
+      return bodyIdentity(identity, format, body).then((attrs) => {
+        if (Object.keys(attrs).length === 0) return;
+        trace.getSpan(ctx)?.setAttributes(attrs);
+        extraAttributes = { ...extraAttributes, ...attrs };
+      });
+    },
     startCall(init: ClientCallInit): ClientCall {
       let attributes = init.attributes;
       if (opts.sampled) {
-        attributes = recordedAttributes(withExtra(opts.extraAttributes, init.attributes));
+        attributes = recordedAttributes(withExtra(extraAttributes, init.attributes));
         if (timings.requestedModel !== undefined) attributes["tracegate.request.model"] = timings.requestedModel;
       }
       const span = tracer.startSpan(init.name, { kind: SpanKind.CLIENT, attributes }, ctx);

@@ -1,5 +1,5 @@
 import type { Attributes } from "@opentelemetry/api";
-import type { GatewayError } from "../errors";
+import type { ApiFormat, GatewayError } from "../errors";
 import type { ModelPrice } from "../pricing/price";
 import type { TokenUsage } from "./genai/tap-shared";
 
@@ -70,6 +70,11 @@ export interface RequestTrace {
   requested(model: string): void;
   /** A route (`provider/model`, or `client` for the client's own limits) that a rate limit refused. */
   refused(what: string): void;
+  /**
+   * Reads who called and in which conversation from the client's body (identity.ts) onto the SERVER span and the
+   * CLIENT spans to come; undefined (nothing to wait for) unless the request is recorded and the config asks.
+   */
+  identify(format: ApiFormat, body: Readonly<Record<string, unknown>>): Promise<void> | undefined;
   startCall(init: ClientCallInit): ClientCall;
   /**
    * Keeps the request's trace open (the SERVER span neither ends nor is exported) until the returned function is
@@ -99,6 +104,7 @@ export function passthroughTrace(incoming: Headers): RequestTrace {
     reportsCost: false,
     requested() {},
     refused() {},
+    identify: () => undefined,
     startCall: (init) => (init.propagate ? call : silent),
     hold: () => () => undefined,
   };
