@@ -8,7 +8,27 @@ export default defineConfig({
   test: {
     projects: [
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              // An Analytics Engine dataset (tracing.metrics.analytics_engine), bound for the tests only: deployments
+              // bind their own in wrangler.toml.
+              analyticsEngineDatasets: { GATEWAY_METRICS: { dataset: "tracegate_test" } },
+              // Workers AI's `AI` binding, replaced in tests by a local Worker answering as it does (tests pass it as
+              // `AI` in the env they give the app).
+              serviceBindings: { WORKERS_AI_DOUBLE: { name: "workers-ai-double", entrypoint: "WorkersAiDouble" } },
+              workers: [
+                {
+                  name: "workers-ai-double",
+                  modules: true,
+                  scriptPath: "./test/worker/workers-ai/double.mjs",
+                  compatibilityDate: "2026-04-01",
+                },
+              ],
+            },
+          }),
+        ],
         test: { name: "worker", include: ["test/worker/**/*.test.ts"], globalSetup: ["test/worker/loopback/setup.ts"] },
       },
       {

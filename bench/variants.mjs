@@ -4,11 +4,12 @@
 // by throughput and by workerd's CPU time per request (user + system of the serving process: far steadier than RPS
 // on a shared machine, and what limits throughput, since workerd runs the Worker on one thread).
 //
-//   node bench/variants.mjs [--ref HEAD] [--traced] [--seconds 4] [--rounds 3] [--stream]
+//   node bench/variants.mjs [--ref HEAD] [--traced] [--keep] [--seconds 4] [--rounds 3] [--stream]
 //
 // A minimal parse-and-forward Worker (bench/minimal-gateway.ts) runs too: the floor for any gateway that reads the
 // body it forwards. --traced adds both builds with `random_sampling: 100` exporting to a local receiver; --stream compares the time
-// to the first streamed chunk instead. Earlier experiments (string patches of src/, since landed or dropped) are
+// to the first streamed chunk instead; --keep adds the working tree with `random_sampling: 0` and `tracing.keep` (every
+// request recorded, then dropped: the mock answers well and fast), the cost of holding spans until the outcome. Earlier experiments (string patches of src/, since landed or dropped) are
 // recorded in docs/benchmarks.md.
 import { cpSync, existsSync, mkdtempSync, symlinkSync } from "node:fs";
 import { execFileSync } from "node:child_process";
@@ -52,6 +53,12 @@ const provider = { model: "bench/*", provider_interface: "openai", base_url: `${
 const off = JSON.stringify({ model_providers: [provider], auth: "none" });
 const traced = JSON.stringify({ model_providers: [provider], auth: "none", tracing: { random_sampling: 100, exporters: [{ endpoint: otlp.url }] } });
 
+const keepAtZero = JSON.stringify({
+  model_providers: [provider],
+  auth: "none",
+  tracing: { random_sampling: 0, keep: { errors: true, slower_than_ms: 10_000 }, exporters: [{ endpoint: otlp.url }] },
+});
+
 const atRef = buildWorker(join(treeAt(REF), "wrangler.toml"));
 const working = buildWorker(join(treeAt(undefined), "wrangler.toml"));
 const bareBuild = () => buildWorker(join(benchDir, "bare-worker.wrangler.toml"));
@@ -70,6 +77,9 @@ const plan = [
         { id: `tracegate 100%, ${REF}`, build: () => atRef, config: traced },
         { id: "tracegate 100%, working tree", build: () => working, config: traced },
       ]
+    : []),
+  ...(args.includes("--keep") && !STREAM
+    ? [{ id: "tracegate 0% + keep, working tree", build: () => working, config: keepAtZero }]
     : []),
 ];
 

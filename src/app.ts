@@ -5,9 +5,11 @@ import { corsMiddleware } from "./middleware/cors";
 import type { AppEnv } from "./env";
 import { asGatewayError, errorResponse, GatewayError, type ApiFormat } from "./errors";
 import { chatCompletions } from "./routes/chat-completions";
+import { embeddings } from "./routes/embeddings";
 import { health } from "./routes/health";
 import { messages } from "./routes/messages";
 import { models } from "./routes/models";
+import { responses } from "./routes/responses";
 import { tracing } from "./middleware/tracing";
 import { registerTelemetry } from "./telemetry/sdk/register";
 
@@ -27,7 +29,9 @@ app.use("/v1/*", authMiddleware);
 app.use("/v1/*", tracing(registerTelemetry()));
 app.route("/v1/chat/completions", chatCompletions);
 app.route("/v1/messages", messages);
+app.route("/v1/embeddings", embeddings);
 app.route("/v1/models", models);
+app.route("/v1/responses", responses);
 
 app.notFound((c) =>
   errorResponse(formatOf(c.req.path), GatewayError.notFound(`no route for ${c.req.method} ${c.req.path}`)),

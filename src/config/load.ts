@@ -1,29 +1,23 @@
-import { loadAll, YAMLException } from "js-yaml";
 import { validateConfig, type ConfigResult } from "./validate";
+import { YamlError } from "./yaml/cursor";
+import { parseYaml, type YamlDocuments } from "./yaml/parse";
 
 export type { ConfigResult };
 
-function yamlError(error: unknown): string {
-  if (error instanceof YAMLException) {
-    const where = error.mark ? ` at line ${error.mark.line + 1}` : "";
-    return `config: invalid YAML${where}: ${error.reason}`;
-  }
-  return `config: invalid YAML: ${error instanceof Error ? error.message : String(error)}`;
-}
-
 /** Parses YAML or JSON text (JSON is YAML) and validates it. */
 export function parseConfigText(text: string): ConfigResult {
-  let documents: unknown[];
+  let parsed: YamlDocuments;
   try {
-    documents = loadAll(text);
+    parsed = parseYaml(text);
   } catch (error) {
-    return { ok: false, errors: [yamlError(error)] };
+    if (!(error instanceof YamlError)) throw error;
+    return { ok: false, errors: [`config: invalid YAML at line ${error.line}: ${error.reason}`] };
   }
-  if (documents.length === 0) return { ok: false, errors: ["config: expected a mapping, but the config is empty"] };
-  if (documents.length > 1) {
-    return { ok: false, errors: [`config: expected one YAML document, found ${documents.length} (separated by ---)`] };
+  if (parsed.documents === 0) return { ok: false, errors: ["config: expected a mapping, but the config is empty"] };
+  if (parsed.documents > 1) {
+    return { ok: false, errors: [`config: expected one YAML document, found ${parsed.documents} (separated by ---)`] };
   }
-  return validateConfig(documents[0]);
+  return validateConfig(parsed.value);
 }
 
 // The config text only changes with a deploy or a new GATEWAY_CONFIG value, and both start new isolates, so each

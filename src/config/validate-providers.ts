@@ -1,4 +1,6 @@
-import { KNOWN_PROVIDERS, type KnownProvider, type ProviderInterface } from "../providers/known";
+import { ADAPTERS } from "../providers/adapters";
+import type { ProviderInterface } from "../providers/known";
+import { knownProvider, PLANO_INTERFACES, PLANO_PROVIDER_KEYS } from "./plano-providers";
 import {
   expectBoolean,
   expectHeaders,
@@ -14,64 +16,12 @@ import {
 } from "./check";
 import { mapping, optional, required, withDefault, type Frozen } from "./schema";
 import { isMalformedReference } from "./secrets";
+import { BEDROCK_FIELDS, BEDROCK_PROVIDER, readBedrock, rejectBedrockKeys } from "./validate-bedrock";
 import { pricingOf } from "./validate-pricing";
 import { DEFAULT_RETRY, retryPolicy } from "./validate-retry";
-
-/**
- * Plano per-provider keys that configure Envoy clusters, Plano's router or its retries; none applies to a Worker
- * calling `fetch`. The last group appears in configs Plano renders for itself.
- */
-const PLANO_PROVIDER_KEYS = [
-  "http_host",
-  "routing_preferences",
-  "capabilities",
-  "retry_policy",
-  "rate_limits",
-  "usage",
-  "stream",
-  "cluster_name",
-  "endpoint",
-  "port",
-  "protocol",
-  "base_url_path_prefix",
-  "internal",
-] as const;
-
-/**
- * Plano's `provider_interface` values, by the API they speak. Plano names the provider there; all of these but
- * `anthropic`/`claude` serve OpenAI Chat Completions. `plano`/`arch` (Plano's own models), `chatgpt` (the Responses
- * API behind a ChatGPT login) and `amazon_bedrock` (SigV4) have no counterpart here and stay errors.
- */
-const PLANO_INTERFACES: Readonly<Record<string, ProviderInterface>> = {
-  openai: "openai",
-  anthropic: "anthropic",
-  claude: "anthropic",
-  azure_openai: "openai",
-  deepseek: "openai",
-  gemini: "openai",
-  groq: "openai",
-  mistral: "openai",
-  moonshotai: "openai",
-  ollama: "openai",
-  openrouter: "openai",
-  qwen: "openai",
-  together_ai: "openai",
-  vercel: "openai",
-  digitalocean: "openai",
-  xai: "openai",
-  xiaomi: "openai",
-  zhipu: "openai",
-  astraflow: "openai",
-  astraflow_cn: "openai",
-};
-
-/** Plano's spelling of a provider prefix that tracegate knows under another name. */
-const PROVIDER_SPELLINGS: Readonly<Record<string, string>> = { together_ai: "together" };
-
-function knownProvider(provider: string): KnownProvider | undefined {
-  const name = Object.hasOwn(PROVIDER_SPELLINGS, provider) ? PROVIDER_SPELLINGS[provider] : provider;
-  return name !== undefined && Object.hasOwn(KNOWN_PROVIDERS, name) ? KNOWN_PROVIDERS[name] : undefined;
-}
+import { readAzure } from "./validate-azure";
+import { providerEndpoint } from "./validate-endpoint";
+import { readVertex } from "./validate-vertex";
 
 /** `provider/model` (the model part may hold more `/`) or `provider/*`; undefined for anything else. */
 function parseModel(text: string): { provider: string; model: string } | undefined {
@@ -87,14 +37,6 @@ function parseInterface(value: unknown, path: string, issues: Issues): ProviderI
   if (typeof value === "string" && Object.hasOwn(PLANO_INTERFACES, value)) return PLANO_INTERFACES[value];
   const got = typeof value === "string" ? `"${value}"` : kindOf(value);
   return fail(issues, path, `expected "openai" or "anthropic" (or a Plano provider speaking one of them), got ${got}`);
-}
-
-/** A path in `base_url` replaces the provider's default API prefix; no path keeps the default prefix. */
-function baseUrlFrom(url: URL, known: KnownProvider | undefined): string {
-  const path = url.pathname.replace(/\/+$/, "");
-  if (path !== "") return url.origin + path;
-  const prefix = known?.baseUrl === undefined ? "/v1" : new URL(known.baseUrl).pathname.replace(/\/+$/, "");
-  return url.origin + prefix;
 }
 
 function modelRef(value: unknown, path: string, issues: Issues) {
@@ -123,7 +65,10 @@ const readEntry = mapping(
     headers: withDefault(expectHeaders, {}),
     base_url: optional(expectHttpUrl),
     provider_interface: optional(parseInterface),
+    ...BEDROCK_FIELDS,
     pricing: optional(pricingOf),
+    azure: optional(readAzure),
+    vertex: optional(readVertex),
   },
   { ignored: PLANO_PROVIDER_KEYS },
 );
@@ -139,12 +84,15 @@ function providerConfig(entry: Entry, raw: Mapping, path: string, issues: Issues
   if (providerInterface === undefined && raw.provider_interface === undefined) {
     fail(issues, `${path}.provider_interface`, `required for provider "${parsed.provider}" ("openai" or "anthropic")`);
   }
-  let baseUrl: string | undefined;
-  if (entry.base_url) baseUrl = baseUrlFrom(entry.base_url, known);
-  else if (raw.base_url === undefined) {
-    baseUrl = known?.baseUrl ?? fail(issues, `${path}.base_url`, `required for provider "${parsed.provider}"`);
-  }
-  if (providerInterface === undefined || baseUrl === undefined) return undefined;
+  const isBedrock = parsed.provider === BEDROCK_PROVIDER;
+  const bedrock = isBedrock ? readBedrock(entry, raw, path, issues) : undefined;
+  if (!isBedrock) rejectBedrockKeys(entry, parsed.provider, path, issues);
+  // The endpoint is checked even without an interface, so that every missing key is reported at once.
+  const keys = { provider: parsed.provider, interface: providerInterface ?? "openai", base_url: entry.base_url, azure: entry.azure, vertex: entry.vertex };
+  const endpoint = isBedrock
+    ? bedrock && { baseUrl: bedrock.baseUrl, callPath: ADAPTERS.openai.path, keyHeader: undefined, vertex: undefined }
+    : providerEndpoint(keys, known, raw, path, issues);
+  if (providerInterface === undefined || endpoint === undefined) return undefined;
   return {
     /** `name` from the config, else the `model` string. */
     name: entry.name ?? `${parsed.provider}/${parsed.model}`,
@@ -153,8 +101,7 @@ function providerConfig(entry: Entry, raw: Mapping, path: string, issues: Issues
     /** Model part of `model` as sent upstream (`gpt-4o`), or `*` for a wildcard entry. */
     model: parsed.model,
     interface: providerInterface,
-    /** Base URL including the API prefix, without trailing slash (`https://api.openai.com/v1`). */
-    baseUrl,
+    ...endpoint,
     /** Unresolved key: a literal, or `$NAME` resolved from the Worker's bindings at call time. */
     accessKey: entry.access_key,
     headers: entry.headers,
@@ -169,8 +116,14 @@ function providerConfig(entry: Entry, raw: Mapping, path: string, issues: Issues
     timeoutMs: entry.timeout_ms,
     /** `gen_ai.provider.name` for spans. */
     otelName: known?.otelName ?? parsed.provider,
+    /** The wire adapter between the OpenAI interface and the provider's own API (`providers/wire.ts`), if any. */
+    wire: known?.wire,
+    /** Amazon Bedrock's region and SigV4 secrets (`amazon_bedrock` entries only). */
+    bedrock: bedrock?.settings,
     /** `pricing:`, replacing the bundled price table for this entry's calls; undefined: the table's. */
     pricing: entry.pricing,
+    /** Serves `POST /embeddings`: a known provider that has it, or any other OpenAI-compatible server. */
+    embeddings: known ? known.embeddings === true : providerInterface === "openai",
   };
 }
 

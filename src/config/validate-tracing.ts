@@ -1,20 +1,18 @@
 import {
   expectBoolean,
-  expectHeaders,
-  expectHttpUrl,
   expectMapping,
   expectNumberIn,
-  expectOneOf,
   expectPositiveInteger,
   expectStringList,
   fail,
-  isMapping,
   keyPath,
   kindOf,
   type Issues,
 } from "./check";
 import { isHeaderName } from "./header-syntax";
-import { listOf, mapping, optional, required, withDefault, type Frozen } from "./schema";
+import { listOf, mapping, optional, withDefault, type Frozen } from "./schema";
+import { exporter } from "./validate-exporter";
+import { validateMetrics } from "./validate-metrics";
 
 
 /** Plano tracing keys for its Envoy tracer and internal spans. */
@@ -22,7 +20,6 @@ const PLANO_TRACING_KEYS = ["trace_arch_internal", "opentracing_grpc_endpoint", 
 const PLANO_TRACING_REASONS = {
   opentracing_grpc_endpoint: "ignored (Workers cannot export over gRPC; list an OTLP/HTTP endpoint under tracing.exporters)",
 };
-const PROTOCOLS = ["http/protobuf", "http/json"] as const;
 
 /** Default cap of one captured-content attribute (`capture_content_max_bytes`): 16 KiB of UTF-8. */
 export const DEFAULT_CONTENT_MAX_BYTES = 16 * 1024;
@@ -62,36 +59,45 @@ const readSpanAttributes = mapping({
   static: withDefault<Readonly<Record<string, string>>>(staticAttributes, {}),
 });
 
-const readExporter = mapping({
-  endpoint: required(
-    (value, path, issues) => (expectHttpUrl(value, path, issues) && typeof value === "string" ? value.trim() : undefined),
-    "required, e.g. http://127.0.0.1:4318/v1/traces",
-  ),
-  headers: withDefault(expectHeaders, {}),
-  protocol: withDefault((value, path, issues) => expectOneOf(value, PROTOCOLS, path, issues), PROTOCOLS[0]),
-});
-
-function exporter(value: unknown, path: string, issues: Issues) {
-  // Plano's own exporters (`type: posthog`) send events to a vendor API, not OTLP.
-  if (isMapping(value) && value.type === "posthog") {
-    issues.notices.push(`${path}: ignored (Plano's posthog exporter; tracegate exports OTLP)`);
-    return undefined;
-  }
-  const read = readExporter(value, path, issues);
-  if (read?.endpoint === undefined) return undefined;
-  return {
-    /** As written: a full traces URL, or a base URL that `/v1/traces` is appended to (telemetry/export). */
-    endpoint: read.endpoint,
-    headers: read.headers,
-    protocol: read.protocol,
-  };
+/** `random_sampling` (Plano's key): a percentage; absent means 0 (off unless `keep` is set: see validateTracing). */
+function randomSampling(value: unknown, path: string, issues: Issues): number | undefined {
+  return value === undefined ? undefined : (expectNumberIn(value, 0, 100, path, issues) ?? 0);
 }
 
-/** `random_sampling` (Plano's key): a percentage; absent means off, with a notice. */
-function randomSampling(value: unknown, path: string, issues: Issues): number {
-  if (value !== undefined) return expectNumberIn(value, 0, 100, path, issues) ?? 0;
-  issues.notices.push(`${path}: not set, so no trace is recorded; set a percentage from 1 to 100`);
-  return 0;
+/** A cost threshold in US dollars: a positive finite number. */
+function expectUsd(value: unknown, path: string, issues: Issues): number | undefined {
+  if (typeof value === "number" && Number.isFinite(value) && value > 0) return value;
+  return fail(issues, path, `expected a positive number of US dollars, got ${typeof value === "number" ? value : kindOf(value)}`);
+}
+
+const readKeep = mapping({
+  errors: withDefault(expectBoolean, false),
+  slower_than_ms: optional(expectPositiveInteger),
+  costlier_than_usd: optional(expectUsd),
+  fallbacks: withDefault(expectBoolean, false),
+});
+
+/** `keep:` the outcome rules that keep a request's spans the head decision dropped; a mapping naming no rule is an error. */
+function keepRules(value: unknown, path: string, issues: Issues) {
+  const errorsBefore = issues.errors.length;
+  const read = readKeep(value, path, issues);
+  if (!read) return undefined;
+  const rules = {
+    /** The request failed: its SERVER span ended in ERROR (a 5xx, or a stream broken off after its 200). */
+    errors: read.errors,
+    /** The SERVER span lasted longer than this (milliseconds). */
+    slowerThanMs: read.slower_than_ms,
+    /** The request's calls cost more than this (US dollars). */
+    costlierThanUsd: read.costlier_than_usd,
+    /** An attempt followed a failed one (a retry or a fallback). */
+    fallbacks: read.fallbacks,
+  };
+  if (rules.errors || rules.fallbacks || rules.slowerThanMs !== undefined || rules.costlierThanUsd !== undefined) {
+    return rules;
+  }
+  // A mapping whose rules were all wrong has said so already.
+  if (issues.errors.length > errorsBefore) return undefined;
+  return fail(issues, path, "names no rule: set errors, fallbacks, slower_than_ms or costlier_than_usd");
 }
 
 const readTracing = mapping(
@@ -106,6 +112,8 @@ const readTracing = mapping(
     conversation_id: withDefault(readIdSource, { header: "x-conversation-id", body_field: undefined }),
     session_id: withDefault(readIdSource, { header: "x-session-id", body_field: undefined }),
     end_user: withDefault(readEndUser, { from_body: false, hash: false }),
+    keep: optional(keepRules),
+    metrics: validateMetrics,
   },
   { ignored: PLANO_TRACING_KEYS, reasons: PLANO_TRACING_REASONS },
 );
@@ -114,9 +122,12 @@ const readTracing = mapping(
 export function validateTracing(value: unknown, issues: Issues) {
   const tracing = readTracing(value, "tracing", issues);
   if (!tracing) return undefined;
+  if (tracing.random_sampling === undefined && tracing.keep === undefined) {
+    issues.notices.push("tracing.random_sampling: not set, so no trace is recorded; set a percentage from 1 to 100");
+  }
   return {
-    /** 0-100, Plano's key; 0 = tracing off. */
-    randomSampling: tracing.random_sampling,
+    /** 0-100, Plano's key; 0 = tracing off (unless `keep` is set: then only kept requests are exported). */
+    randomSampling: tracing.random_sampling ?? 0,
     trustIncomingSampling: tracing.trust_incoming_sampling,
     /** Request headers with these prefixes become span attributes. */
     headerPrefixes: tracing.span_attributes.header_prefixes,
@@ -132,9 +143,13 @@ export function validateTracing(value: unknown, issues: Issues) {
     sessionId: tracing.session_id,
     /** The request's own end-user field as `enduser.id`, or hashed as `enduser.pseudo.id`. */
     endUser: tracing.end_user,
+    /** Outcome rules that keep a request's spans the head decision dropped (`tracing.keep`); undefined when unset. */
+    keep: tracing.keep,
+    // Left out when absent, so that a config without it reads as before.
+    ...(tracing.metrics && { metrics: tracing.metrics }),
   };
 }
 
 export type TracingConfig = Frozen<NonNullable<ReturnType<typeof validateTracing>>>;
-/** One `tracing.exporters[]` entry: an OTLP/HTTP endpoint with its own headers and encoding. */
-export type ExporterConfig = Frozen<NonNullable<ReturnType<typeof exporter>>>;
+/** `tracing.keep`: the outcome rules of keep-what-matters sampling. */
+export type KeepRules = Frozen<NonNullable<ReturnType<typeof keepRules>>>;

@@ -6,10 +6,11 @@ import { validateTracing } from "./validate-tracing";
 import { validateAuth } from "./validate-auth";
 import { validateCors } from "./validate-cors";
 import { validateRateLimits } from "./validate-ratelimits";
+import { validateResponses } from "./validate-responses";
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
-const TOP_KEYS = ["model_providers", "llm_providers", "model_aliases", "tracing", "limits", "cors", "auth", "ratelimits"];
+const TOP_KEYS = ["model_providers", "llm_providers", "model_aliases", "tracing", "limits", "cors", "auth", "ratelimits", "responses"];
 
 /**
  * Top-level Plano keys for what an Envoy-based gateway does besides proxying models (listeners, prompt targets and
@@ -94,6 +95,7 @@ function gatewayConfig(raw: Mapping, issues: Issues) {
   const cors = given("cors") ? validateCors(raw.cors, issues) : undefined;
   const auth = given("auth") ? validateAuth(raw.auth, issues) : undefined;
   const rateLimits = given("ratelimits") ? validateRateLimits(raw.ratelimits, issues) : [];
+  const responses = given("responses") ? validateResponses(raw.responses, "responses", issues) : undefined;
 
   if (issues.errors.length > 0 || !providers) return undefined;
   return {
@@ -128,6 +130,12 @@ function gatewayConfig(raw: Mapping, issues: Issues) {
         }
       : {}),
     ...(rateLimits.length ? { rateLimits } : {}),
+    ...(responses
+      ? {
+          /** The `/v1/responses` conversation store; absent: DEFAULT_RESPONSES_STORE. */
+          responsesStore: { ttlSeconds: responses.store_ttl_seconds, maxItems: responses.max_items },
+        }
+      : {}),
   };
 }
 

@@ -1,27 +1,53 @@
 import type { Attributes } from "@opentelemetry/api";
 import type { Context } from "hono";
 import type { GatewayConfig } from "../config/types";
-import type { AppEnv } from "../env";
+import type { AppEnv, Bindings } from "../env";
 import { asGatewayError, GatewayError, type ApiFormat } from "../errors";
 import { parseProviderJson } from "../formats/check";
 import { ADAPTERS } from "../providers/adapters";
-import { KNOWN_PROVIDERS } from "../providers/known";
+import { WIRE_ADAPTERS } from "../providers/wires";
+import type { CallApi } from "../providers/known";
 import type { ModelRoute } from "../providers/resolve";
 import { readAtMost } from "./bounded-read";
 import { retryAfterMs } from "./retry-after";
 import { awaitFirstChunk } from "../streaming/first-chunk";
-import { pipeStream, type ChunkSource } from "../streaming/pipe";
+import { pipeStream, type ChunkSource, type StreamCodec } from "../streaming/pipe";
 import { inputContentAttributes } from "../telemetry/genai/content";
 import { requestAttributes } from "../telemetry/genai/request";
-import { responseTap } from "../telemetry/genai/response";
+import { responseTap, type ResponseTap } from "../telemetry/genai/response";
 import type { RequestTrace } from "../telemetry/request-trace";
 import { callUpstream, DEFAULT_UPSTREAM_TIMEOUT_MS, hostOf, type AbandonPolicy, type Fetcher, type UpstreamExchange } from "./upstream";
 import { requireCompleteStream } from "./stream-complete";
 import type { ClientCodec, ExchangePlan } from "./types";
 import { credentialsIn, upstreamErrorResponse } from "./upstream-error";
+import { passProviderHeaders } from "./passed-headers";
 import { upstreamHeaders } from "./upstream-headers";
 
 const networkFetch: Fetcher = (url, init) => fetch(url, init);
+
+/**
+ * Where a provider attempt goes: `fetch` to the interface's URL, or the provider's wire adapter, which sends the
+ * OpenAI request in the provider's own API (`providers/wire.ts`); `url` is then the real endpoint, for the span and
+ * error messages.
+ */
+function destination(
+  route: ModelRoute,
+  plan: ExchangePlan,
+  { env, streaming, maxResponseBytes }: { env: Bindings; streaming: boolean; maxResponseBytes: number },
+): { url: string; send: Fetcher } {
+  const { provider, upstreamModel: model } = route;
+  // A call other than a chat (embeddings, count_tokens, Responses) swaps the interface's own path in the provider's
+  // call path (Azure's deployment-scoped path keeps its deployment and api-version).
+  const path = plan.path === undefined ? provider.callPath : provider.callPath.replace(ADAPTERS[provider.interface].path, plan.path);
+  // Azure's deployment-scoped path names the deployment; every other path is the same for all models.
+  const url = provider.baseUrl + (path.startsWith("/{model}") ? `/${encodeURIComponent(model)}${path.slice(8)}` : path);
+  if (provider.wire === undefined) return { url, send: networkFetch };
+  const adapter = WIRE_ADAPTERS[provider.wire];
+  return {
+    url: adapter.endpoint(provider, model, streaming),
+    send: (_endpoint, init) => adapter.send({ url, init, body: plan.upstreamBody, provider, model, env, maxResponseBytes }),
+  };
+}
 
 // Stateless between calls (no `stream: true`): one decoder for the isolate. Not fatal: a provider's bytes are
 // checked as JSON after decoding, and an error page's text is only quoted.
@@ -74,20 +100,25 @@ function callAttributes(
   plan: ExchangePlan,
   { url, streaming, attempt, after }: { url: string; streaming: boolean; attempt: number; after: AttemptInput["after"] },
 ): Attributes {
-  const attributes = requestAttributes(provider.interface, plan.upstreamBody, {
-    providerName: provider.otelName,
-    url,
-    streaming,
-  });
+  const api = plan.api ?? provider.interface;
+  const attributes = plan.operation
+    ? plan.operation.attributes(plan.upstreamBody, { providerName: provider.otelName, url })
+    : requestAttributes(api, plan.upstreamBody, { providerName: provider.otelName, url, streaming });
+  if (plan.conversationId !== undefined) attributes["gen_ai.conversation.id"] = plan.conversationId;
   attributes["tracegate.attempt"] = attempt;
   if (after) {
     attributes["tracegate.fallback.reason"] = after.reason;
     if (after.delayMs > 0) attributes["tracegate.retry.delay_ms"] = after.delayMs;
   }
-  if (trace.captureContent) {
-    Object.assign(attributes, inputContentAttributes(provider.interface, plan.upstreamBody, trace.captureMedia));
+  // A Responses pass-through's content is not captured (its items have their own shapes; docs/tracing.md).
+  if (trace.captureContent && !plan.operation && api !== "responses") {
+    Object.assign(attributes, inputContentAttributes(api, plan.upstreamBody, trace.captureMedia));
   }
   return attributes;
+}
+
+function tapFor(plan: ExchangePlan, iface: CallApi, captureContent: boolean): ResponseTap | undefined {
+  return plan.operation ? plan.operation.tap() : responseTap(iface, { captureContent });
 }
 
 /**
@@ -100,19 +131,20 @@ export async function attemptCall<Req>(
   { route, plan, streaming, attempt, onTokens, clientSignal, after }: AttemptInput,
 ): Promise<AttemptResult> {
   const { provider } = route;
-  const url = provider.baseUrl + ADAPTERS[provider.interface].path;
+  const config = c.get("config");
+  const { maxResponseBytes, maxStreamEventBytes } = config;
+  const { url, send } = destination(route, plan, { env: c.env, streaming, maxResponseBytes });
   const trace = c.get("trace");
-  // Span attributes and the response tap cost allocations on every request: only when a span records or a token
-  // rate limit needs the usage.
+  // Span attributes and the response tap cost allocations on every request: only when a span records, metrics
+  // measure the call, or a token rate limit needs the usage.
   const attributes = trace.recording ? callAttributes(trace, route, plan, { url, streaming, attempt, after }) : {};
   // Server-Timing reports a non-streamed answer's cost whenever tracing is on (a stream's headers leave first).
   const tap =
-    trace.recording || onTokens || (trace.reportsCost && !streaming)
-      ? responseTap(provider.interface, { captureContent: trace.captureContent })
+    trace.recording || trace.metering || onTokens || (trace.reportsCost && !streaming)
+      ? tapFor(plan, plan.api ?? provider.interface, trace.captureContent)
       : undefined;
   const retryOn = provider.retry.onStatus;
   const headers = upstreamHeaders(provider, codec.format, c.req.raw.headers, c.env, streaming, c.get("authHeader"));
-  const config = c.get("config");
   let exchange;
   try {
     exchange = await callUpstream({
@@ -121,14 +153,15 @@ export async function attemptCall<Req>(
       body: JSON.stringify(plan.upstreamBody),
       clientSignal: streaming ? (clientSignal ?? c.req.raw.signal) : undefined,
       timeoutMs: provider.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
-      send: KNOWN_PROVIDERS[provider.provider]?.serve ?? networkFetch,
+      send,
       trace,
       call: {
-        name: `chat ${route.upstreamModel}`,
+        name: `${plan.operation?.spanName ?? "chat"} ${route.upstreamModel}`,
         attributes,
         propagate: provider.propagateTraceContext,
         observer: tap,
         pricing: tap && { configured: route.pricing, provider: provider.otelName, model: route.upstreamModel },
+        identity: { provider: provider.otelName, model: route.upstreamModel, url },
       },
       onEnd:
         tap && onTokens
@@ -147,9 +180,10 @@ export async function attemptCall<Req>(
     throw err;
   }
   const upstream = exchange.response;
-  const { maxResponseBytes, maxStreamEventBytes } = config;
-  if (upstream.ok && streaming && upstream.body && upstream.headers.get("content-type")?.includes("text/event-stream")) {
-    return streamedAnswer(exchange, upstream.body, route, plan, { url, maxEventChars: maxStreamEventBytes });
+  const codecOf = plan.stream;
+  if (upstream.ok && streaming && codecOf && upstream.body && upstream.headers.get("content-type")?.includes("text/event-stream")) {
+    const opts = { url, maxEventChars: maxStreamEventBytes, format: codec.format, api: plan.api ?? provider.interface };
+    return streamedAnswer(exchange, upstream.body, route, codecOf(), opts);
   }
   return readAnswer(exchange, codec.format, route, plan, { maxResponseBytes, credentials: () => credentialsIn(headers) });
 }
@@ -169,8 +203,8 @@ async function streamedAnswer(
   exchange: UpstreamExchange,
   body: ReadableStream<Uint8Array>,
   { provider, resolvedModel }: ModelRoute,
-  plan: ExchangePlan,
-  { url, maxEventChars }: { url: string; maxEventChars: number },
+  codec: StreamCodec,
+  { url, maxEventChars, format, api }: { url: string; maxEventChars: number; format: ApiFormat; api: CallApi },
 ): Promise<AttemptResult> {
   let source: ChunkSource | undefined;
   const wait = provider.firstChunkTimeoutMs;
@@ -185,8 +219,12 @@ async function streamedAnswer(
       throw err;
     }
   }
-  const stream = pipeStream(exchange, requireCompleteStream(provider.interface, plan.stream()), source, maxEventChars);
-  return { kind: "answer", response: new Response(stream, { headers: { ...SSE_HEADERS, "x-tracegate-model": resolvedModel } }) };
+  const stream = pipeStream(exchange, requireCompleteStream(api, codec), source, maxEventChars);
+  const headers = passProviderHeaders(exchange.response.headers, provider.interface, format, {
+    ...SSE_HEADERS,
+    "x-tracegate-model": resolvedModel,
+  });
+  return { kind: "answer", response: new Response(stream, { headers }) };
 }
 
 /**
@@ -216,15 +254,14 @@ async function readAnswer(
     throw err;
   }
   const text = utf8.decode(bytes);
-  const headers = { "x-tracegate-model": resolvedModel };
+  // The provider's wait, request id and rate-limit state reach the client, on errors and answers alike.
+  const headers = passProviderHeaders(upstream.headers, provider.interface, format, { "x-tracegate-model": resolvedModel });
   if (!upstream.ok) {
     exchange.settle({ kind: "complete" });
     const contentType = upstream.headers.get("content-type");
     const answer = () => {
       const error = { status: upstream.status, text, contentType };
-      const res = upstreamErrorResponse(format, provider.interface, error, credentials());
-      res.headers.set("x-tracegate-model", resolvedModel);
-      return res;
+      return upstreamErrorResponse(format, provider.interface, error, credentials(), headers);
     };
     if (!provider.retry.onStatus.includes(upstream.status)) return { kind: "answer", response: answer() };
     const wait = retryAfterMs(upstream.headers.get("retry-after"), Date.now());

@@ -42,7 +42,8 @@ export async function handleModelCall<Req>(c: Context<AppEnv>, codec: ClientCode
     throw GatewayError.notFound(`model "${clientModel}" is not configured; available: ${available}`, "model");
   }
   const streaming = body.stream === true;
-  const call: ModelCall<Req> = { req, clientModel, routes, streaming, limits: await clientLimits(c) };
+  const prepared = codec.prepare ? await codec.prepare(req, routes) : req;
+  const call: ModelCall<Req> = { req: prepared, clientModel, routes, streaming, limits: await clientLimits(c) };
   // Only a retry waits (a fallback does not): without one, a stream has nothing to commit early for.
   if (!streaming || !routes.some((route) => route.provider.retry.attempts > 1)) {
     return tryRoutes(c, codec, call, waitInPlace(c.req.raw));

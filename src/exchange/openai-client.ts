@@ -13,6 +13,19 @@ import { optionalType, requireMessages, requireString } from "./validate";
 
 const DONE = "data: [DONE]\n\n";
 
+/** `"usage":null` as a provider writes it when asked for usage (OpenAI puts it last), with the comma that joins it. */
+const NULL_USAGE = /,\s*"usage"\s*:\s*null(?=\s*[,}])|"usage"\s*:\s*null\s*,/;
+
+/**
+ * The chunk's text without the `"usage": null` the gateway's own `include_usage` added: cut from the provider's text
+ * (not re-serialized), so the client gets the bytes the provider would have sent it. A `"usage"` inside a string
+ * is escaped (`\"usage\"`) and never matches.
+ */
+function withoutNullUsage(data: string): string {
+  const match = NULL_USAGE.exec(data);
+  return match ? data.slice(0, match.index) + data.slice(match.index + match[0].length) : data;
+}
+
 function encodeError(err: GatewayError): string {
   return encodeSse(JSON.stringify(errorBody("openai", err)));
 }
@@ -34,7 +47,8 @@ function passthrough(req: ChatCompletionRequest, route: ModelRoute): ExchangePla
       event(ev: SseEvent, data: unknown) {
         if (data === undefined) return "";
         const chunk = readChatCompletionChunk(data);
-        if (clientWantsUsage || isStreamErrorChunk(chunk) || chunk.usage == null) return encodeSse(ev.data);
+        if (clientWantsUsage || isStreamErrorChunk(chunk) || chunk.usage === undefined) return encodeSse(ev.data);
+        if (chunk.usage === null) return encodeSse(withoutNullUsage(ev.data));
         const { usage: _usage, ...rest } = chunk;
         if (rest.choices.length === 0) return "";
         return encodeSse(JSON.stringify(rest));

@@ -1,6 +1,7 @@
 import { GatewayError } from "../errors";
 import { isRecord } from "../formats/check";
-import type { ProviderInterface } from "../providers/known";
+import { endsResponsesStream } from "../formats/responses-read";
+import type { CallApi } from "../providers/known";
 import type { StreamCodec } from "../streaming/pipe";
 import type { SseEvent } from "../streaming/sse";
 
@@ -8,8 +9,10 @@ import type { SseEvent } from "../streaming/sse";
  * Whether an event (already read and checked by the codec) ends a complete stream of `iface`; `sawData`: whether
  * any data event came before it.
  */
-function endsStream(iface: ProviderInterface, ev: SseEvent, data: unknown, sawData: boolean): boolean {
+function endsStream(iface: CallApi, ev: SseEvent, data: unknown, sawData: boolean): boolean {
   if (iface === "anthropic") return isRecord(data) && data.type === "message_stop";
+  // Responses: its final event (completed, incomplete, failed, or an error).
+  if (iface === "responses") return endsResponsesStream(data);
   // OpenAI: `[DONE]` after some chunk, or a choice's finish_reason (some compatible servers never send `[DONE]`).
   if (ev.data === "[DONE]") return sawData;
   if (!isRecord(data) || !Array.isArray(data.choices)) return false;
@@ -20,7 +23,7 @@ function endsStream(iface: ProviderInterface, ev: SseEvent, data: unknown, sawDa
  * A provider stream that closes cleanly before its end (no finish, no `[DONE]` / `message_stop`) was cut short: the
  * client gets an error event instead of a synthesized end, and the call ends in error. Wraps any codec.
  */
-export function requireCompleteStream(iface: ProviderInterface, codec: StreamCodec): StreamCodec {
+export function requireCompleteStream(iface: CallApi, codec: StreamCodec): StreamCodec {
   let complete = false;
   let sawData = false;
   return {

@@ -68,19 +68,20 @@ function scrub(text: string, credentials: readonly string[]): string {
  * A provider's own 4xx/5xx, passed on with its status, always as JSON in the client's API envelope: the provider's
  * envelope as it is when it already is the client's API, else its message (and, same API, its type) re-enveloped;
  * never a foreign content type (an HTML error page would be served on the gateway's origin). `credentials` (what
- * the gateway sent the provider) are scrubbed from whatever is passed on.
+ * the gateway sent the provider) are scrubbed from whatever is passed on. `headers` are added to the answer's.
  */
 export function upstreamErrorResponse(
   format: ApiFormat,
   iface: ProviderInterface,
   error: { readonly status: number; readonly text: string; readonly contentType: string | null },
   credentials: readonly string[],
+  headers: Readonly<Record<string, string>> = {},
 ): Response {
   const { status, contentType } = error;
   const text = scrub(error.text, credentials);
   const json = parsed(text);
   if (format === iface && isEnvelope(json, format)) {
-    return new Response(text, { status, headers: { "content-type": "application/json" } });
+    return new Response(text, { status, headers: { ...headers, "content-type": "application/json" } });
   }
   const message = messageOf(json, text, status, contentType);
   const type = format === iface ? providerType(json) : undefined;
@@ -95,7 +96,7 @@ export function upstreamErrorResponse(
             code: null,
           },
         };
-  return Response.json(body, { status });
+  return Response.json(body, { status, headers });
 }
 
 /** Header values sent to the provider that are not credentials; everything else sent is scrubbed from answers. */

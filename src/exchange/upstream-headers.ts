@@ -25,6 +25,11 @@ function lowerCased(record: Readonly<HeaderRecord>): HeaderRecord {
   return out;
 }
 
+/** The key in the interface's header, or in the provider's own (Azure's `api-key`). */
+function keyHeaders(provider: ProviderConfig, key: string): HeaderRecord {
+  return provider.keyHeader === undefined ? ADAPTERS[provider.interface].authHeaders(key) : { [provider.keyHeader]: key };
+}
+
 function providerHeaders(provider: ProviderConfig, env: Env): ProviderHeaders {
   const hit = cache.get(provider);
   if (hit && hit.env === env) return hit.headers;
@@ -39,7 +44,7 @@ function providerHeaders(provider: ProviderConfig, env: Env): ProviderHeaders {
       console.error(`tracegate: ${secret.error}`);
       throw GatewayError.configError(`${path} is not set; the gateway's log says how to set it`);
     }
-    if (secret.value !== undefined) Object.assign(last, adapter.authHeaders(secret.value));
+    if (secret.value !== undefined) Object.assign(last, keyHeaders(provider, secret.value));
   }
   const headers = { first: { ...lowerCased(adapter.fixedHeaders), "content-type": "application/json" }, last };
   cache.set(provider, { env, headers });
@@ -71,7 +76,7 @@ export function upstreamHeaders(
   Object.assign(headers, last);
   if (provider.passthroughAuth) {
     const key = presentedCredential(client, consumed)?.value;
-    if (key !== undefined) Object.assign(headers, adapter.authHeaders(key));
+    if (key !== undefined) Object.assign(headers, keyHeaders(provider, key));
   }
   return headers;
 }

@@ -1,4 +1,6 @@
-import { GatewayError } from "../errors";
+import { asGatewayError, GatewayError } from "../errors";
+import { FormatError } from "../formats/check";
+import { TranslationError } from "../translate/errors";
 import type { AbandonedRead, CallOutcome, ClientCall, ClientCallInit, RequestTrace } from "../telemetry/request-trace";
 
 /** Default limit for a whole upstream exchange (headers and body), like the official SDKs' 10 minutes. */
@@ -127,7 +129,10 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamExchan
     let error: GatewayError;
     if (timedOut) error = GatewayError.upstreamTimeout(hostOf(req.url), req.timeoutMs);
     else if (req.clientSignal?.aborted) error = GatewayError.clientClosed();
-    else error = GatewayError.upstreamUnreachable(hostOf(req.url), err instanceof Error ? err.message : String(err));
+    else if (err instanceof GatewayError || err instanceof FormatError || err instanceof TranslationError) {
+      // A wire adapter's own finding (providers/wire.ts): bad config, an untranslatable request, a malformed answer.
+      error = asGatewayError(err);
+    } else error = GatewayError.upstreamUnreachable(hostOf(req.url), err instanceof Error ? err.message : String(err));
     finish({ kind: "error", error });
     throw error;
   }
@@ -145,7 +150,10 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamExchan
     response,
     settle: (outcome) => finish(callOutcome(outcome, status), outcome.kind === "complete" ? outcome.json : undefined),
     onFirstChunk: () => call.firstChunk(),
-    observe: (event) => observer?.observeEvent(event),
+    observe: (event) => {
+      observer?.observeEvent(event);
+      call.chunk();
+    },
     abort: () => controller.abort(),
     abandon: req.abandon,
     onClientGone: (handler) => {

@@ -208,3 +208,10 @@ export function readMessageStreamEvent(data: unknown): ReceivedStreamEvent {
   assertEvent(data);
   return data;
 }
+
+/** Anthropic's token count answer (`POST /messages/count_tokens`): `{input_tokens}`. */
+export function readTokenCount(json: unknown): { input_tokens: number } {
+  if (!isRecord(json)) throw malformed(ANSWER, "", json, "a JSON object");
+  if (!isNumber(json.input_tokens)) throw malformed(ANSWER, "input_tokens", json.input_tokens, "a number");
+  return json as { input_tokens: number };
+}

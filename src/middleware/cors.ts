@@ -2,9 +2,13 @@ import type { MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import type { CorsConfig, GatewayConfig } from "../config/types";
 import type { AppEnv } from "../env";
+import { PASSED_HEADER_NAMES } from "../exchange/passed-headers";
 
-/** Response headers a browser page may read: the trace it belongs to, timings, and the model that answered. */
-const EXPOSED = ["traceresponse", "server-timing", "x-tracegate-model", "retry-after"];
+/**
+ * Response headers a browser page may read: the trace it belongs to, timings, the model that answered, and what
+ * the provider said about its wait, the request and its rate limits.
+ */
+const EXPOSED = ["traceresponse", "server-timing", "x-tracegate-model", ...PASSED_HEADER_NAMES];
 
 // Hono's cors() per validated config, built once (its options are merged and decided up front).
 const handlers = new WeakMap<CorsConfig, MiddlewareHandler>();

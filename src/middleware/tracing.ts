@@ -10,7 +10,11 @@ import { matchedRoutes } from "hono/route";
 import type { AppEnv } from "../env";
 import { tracedRequest, type CallSpanOptions, type CallReport } from "../telemetry/call-span";
 import { clientSpanAttributes, endServerSpan, serverAttributes, serverTiming } from "../telemetry/server-span";
+import type { ExportDeps } from "../telemetry/export/exporter";
 import { exportBuffered } from "../telemetry/export/loop";
+import { isolateMetricStore, meteredTrace, RequestMeter } from "../telemetry/metrics/meter";
+import { endRequestMetrics } from "../telemetry/metrics/request-end";
+import { metricsSettings, type MetricsSettings } from "../telemetry/metrics/settings";
 import { newSpanId, newTraceId } from "../telemetry/sdk/ids";
 import { passthroughTrace } from "../telemetry/request-trace";
 import { decide } from "../telemetry/propagation/sampler";
@@ -22,6 +26,9 @@ import { formatTracestate, parseTracestate } from "../telemetry/propagation/trac
 import { TraceStateValue } from "../telemetry/propagation/tracestate-value";
 import { contextWithRecorder, GatewayTracerProvider, SpanRecorder, startServerSpan } from "../telemetry/sdk/tracer";
 import { GATEWAY_SCOPE } from "../telemetry/version";
+import { isolateHeldSpans, type HeldRequest } from "../telemetry/keep/held-spans";
+import { keptSpans } from "../telemetry/keep/rules";
+import { isolateLosses } from "../telemetry/sdk/losses";
 
 /**
  * The route Hono matched, as registered ("/v1/chat/completions"), or undefined when only middlewares matched (an
@@ -47,15 +54,34 @@ function matchedRoute(c: HonoContext<AppEnv>): string | undefined {
 export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppEnv> {
   const tracer = provider.getTracer(GATEWAY_SCOPE.name, GATEWAY_SCOPE.version);
   return async (c, next) => {
-    const settings = tracingSettings(c.get("config"), c.env);
+    const config = c.get("config");
+    const settings = tracingSettings(config, c.env);
+    const metrics = metricsSettings(config, c.env);
     const headers = c.req.raw.headers;
+    // Metrics measure every request, whatever the sampling decided (or with tracing off).
+    const meter = metrics && requestMeter(c, metrics);
     if (!settings) {
-      c.set("trace", passthroughTrace(headers));
-      return next();
+      const passthrough = passthroughTrace(headers);
+      if (!meter) {
+        c.set("trace", passthrough);
+        return next();
+      }
+      c.set("trace", meteredTrace(passthrough, meter));
+      await next();
+      c.executionCtx.waitUntil(endMetrics(c, meter, metrics));
+      return;
     }
     const parent = parseTraceparent(headers.get("traceparent"));
     const incoming = parent ? parseTracestate(headers.get("tracestate")) : undefined;
     const decision = decide(settings.sampler, parent, incoming, newTraceId);
+    // `tracing.keep`: a request the head decision dropped is recorded anyway (held), and decided once it has ended;
+    // a trusted caller's own decision stands. What leaves before the end (traceparent upstream, traceresponse) says
+    // what the head decision said: it cannot know the outcome yet.
+    const held =
+      !decision.sampled && settings.keep && (!parent || !settings.sampler.trustIncoming)
+        ? isolateHeldSpans.forRequest()
+        : undefined;
+    const recording = decision.sampled || held !== undefined;
     const tracestate = formatTracestate(decision.tracestate);
     const spanContext: SpanContext = {
       traceId: decision.traceId,
@@ -64,17 +90,18 @@ export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppE
       traceState: tracestate ? new TraceStateValue(decision.tracestate, tracestate) : undefined,
       isRemote: false,
     };
-    const recorder = new SpanRecorder(settings.limits);
+    const recorder = new SpanRecorder(settings.limits, isolateLosses, held);
     // Plano's span_attributes go on the SERVER span and on every CLIENT span: mapped once per request.
-    const extraAttributes = decision.sampled ? requestHeaderAttributes(settings, headers) : {};
-    const route = decision.sampled ? matchedRoute(c) : undefined;
-    const server: Span = decision.sampled
+    const extraAttributes = recording ? requestHeaderAttributes(settings, headers) : {};
+    const route = recording ? matchedRoute(c) : undefined;
+    const ray = recording ? headers.get("cf-ray") : null;
+    const server: Span = recording
       ? startServerSpan(
           recorder,
           spanContext,
           parent && { traceId: parent.traceId, spanId: parent.parentId, traceFlags: parent.flags, isRemote: true },
           route ? `${c.req.method} ${route}` : c.req.method,
-          serverAttributes(c.req.raw, route, extraAttributes, c.get("clientName")),
+          serverAttributes(c.req.raw, route, extraAttributes, c.get("clientName"), ray),
         )
       : trace.wrapSpanContext(spanContext);
     const ctx = trace.setSpan(contextWithRecorder(ROOT_CONTEXT, recorder), server);
@@ -84,26 +111,29 @@ export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppE
       contentMaxBytes: settings.contentMaxBytes,
       captureMedia: settings.captureMedia,
       latestGenAi: settings.latestGenAi,
-      sampled: decision.sampled,
+      recording,
       flags: decision.flags,
       tracestate,
-      extraAttributes: decision.sampled ? clientSpanAttributes(extraAttributes, headers, c.get("clientName")) : extraAttributes,
+      extraAttributes: recording ? clientSpanAttributes(extraAttributes, ray, c.get("clientName")) : extraAttributes,
       identity: readsBody(settings.identity) ? settings.identity : undefined,
     };
-    c.set("trace", tracedRequest(tracer, ctx, opts, timings));
+    const traced = tracedRequest(tracer, ctx, opts, timings);
+    c.set("trace", meter ? meteredTrace(traced, meter) : traced);
     await apiContext.with(ctx, next);
 
     const traceparent = formatTraceparent(decision.traceId, spanContext.spanId, decision.flags);
     c.res.headers.set("traceresponse", traceparent);
     c.res.headers.append("server-timing", serverTiming(traceparent, timings));
-    if (!decision.sampled) return;
-    c.executionCtx.waitUntil(finish(server, c.res.status, recorder, timings, settings));
+    if (meter && metrics) c.executionCtx.waitUntil(endMetrics(c, meter, metrics));
+    if (!recording) return;
+    c.executionCtx.waitUntil(finish(server, c.res.status, recorder, timings, settings, held));
   };
 }
 
 /**
  * Ends the SERVER span once every CLIENT span has ended (after a stream's last chunk), with what the calls left
- * behind (a stream that failed or was cancelled after its 200), then exports (coalesced).
+ * behind (a stream that failed or was cancelled after its 200), then exports (coalesced). A held request is decided
+ * here: exported if a `keep` rule matches, else its spans are dropped.
  */
 async function finish(
   server: Span,
@@ -111,12 +141,40 @@ async function finish(
   recorder: SpanRecorder,
   timings: CallReport,
   settings: TracingSettings,
+  held: HeldRequest | undefined,
 ): Promise<void> {
   await recorder.idle();
   endServerSpan(server, status, timings);
-  isolateSpanBuffer.add(recorder.spans);
-  await exportBuffered(isolateSpanBuffer, settings.targets, settings.resource, {
-    fetch: (input, init) => fetch(input, init),
-    log: (message) => console.warn(message),
-  });
+  let spans = recorder.spans;
+  if (held) {
+    held.release();
+    spans = settings.keep ? keptSpans(settings.keep, spans) : [];
+    if (spans.length === 0) return;
+  }
+  for (const decorate of settings.spanDecorators) decorate(spans);
+  isolateSpanBuffer.add(spans);
+  await exportBuffered(isolateSpanBuffer, settings.targets, settings.resource, EXPORT_DEPS);
+}
+
+const EXPORT_DEPS: ExportDeps = {
+  fetch: (input, init) => fetch(input, init),
+  log: (message) => console.warn(message),
+};
+
+/** The request's meter: into the isolate store when OTLP metrics export, with the client's name when configured. */
+function requestMeter(c: HonoContext<AppEnv>, metrics: MetricsSettings): RequestMeter {
+  const store = metrics.targets.length > 0 ? isolateMetricStore : undefined;
+  return new RequestMeter(store, metrics.clientAttribute ? c.get("clientName") : undefined);
+}
+
+/** The request's end for the metrics (duration, Analytics Engine point, export), once its response has ended. */
+function endMetrics(c: HonoContext<AppEnv>, meter: RequestMeter, metrics: MetricsSettings): Promise<void> {
+  const served = {
+    method: c.req.method,
+    route: matchedRoute(c),
+    scheme: c.req.url.startsWith("https:") ? "https" : "http",
+    status: c.res.status,
+    client: c.get("clientName"),
+  };
+  return endRequestMetrics(meter, served, metrics, c.env, EXPORT_DEPS);
 }

@@ -2,10 +2,13 @@
  * The built-in `mock` provider: an OpenAI-compatible server that lives inside the Worker, so the default config
  * answers without any API key. It is reached through the same upstream call as real providers (a fetch-shaped
  * function), so translation, streaming and tracing all run for it as for a real provider.
- * Replies are deterministic: the text of the last user message, streamed word by word. The model `broken-stream`
+ * Replies are deterministic: the text of the last user message, streamed word by word; embeddings are a vector of
+ * eight numbers folded from each input's characters. The model `broken-stream`
  * (`mock/broken-stream`) streams its first two events and then fails like a connection reset, so the handling of a
  * provider that dies mid-stream can be seen without a network.
  */
+
+import type { WireAdapter } from "./wire";
 
 /** The mock model whose stream breaks after its first events. */
 export const BROKEN_STREAM_MODEL = "broken-stream";
@@ -35,8 +38,36 @@ function mockError(status: number, message: string): Response {
   return Response.json({ error: { message, type: "invalid_request_error", param: null, code: null } }, { status });
 }
 
-export async function mockFetch(request: Request): Promise<Response> {
-  if (!new URL(request.url).pathname.endsWith("/chat/completions")) return mockError(404, "mock: unknown path");
+/** A deterministic 8-dimension vector of a text (character codes folded), the same for the same text. */
+function mockVector(text: string): number[] {
+  const vector = new Array<number>(8).fill(0);
+  for (let i = 0; i < text.length; i++) vector[i % 8] = ((vector[i % 8] ?? 0) + text.charCodeAt(i)) % 1000;
+  return vector.map((v) => v / 1000);
+}
+
+/** `POST /embeddings`: one mock vector per input text (token inputs are embedded as their JSON). */
+async function mockEmbeddings(request: Request): Promise<Response> {
+  let body: { model?: unknown; input?: unknown };
+  try {
+    body = await request.json();
+  } catch {
+    return mockError(400, "mock: body is not JSON");
+  }
+  const inputs = Array.isArray(body.input) ? body.input : [body.input];
+  const texts = inputs.map((input) => (typeof input === "string" ? input : JSON.stringify(input ?? "")));
+  const promptTokens = texts.reduce((sum, text) => sum + tokens(text), 0);
+  return Response.json({
+    object: "list",
+    data: texts.map((text, index) => ({ object: "embedding", index, embedding: mockVector(text) })),
+    model: typeof body.model === "string" ? body.model : "echo",
+    usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+  });
+}
+
+async function mockFetch(request: Request): Promise<Response> {
+  const path = new URL(request.url).pathname;
+  if (path.endsWith("/embeddings")) return mockEmbeddings(request);
+  if (!path.endsWith("/chat/completions")) return mockError(404, "mock: unknown path");
   let body: { model?: unknown; messages?: unknown; stream?: unknown; stream_options?: { include_usage?: unknown } };
   try {
     body = await request.json();
@@ -101,3 +132,9 @@ export async function mockFetch(request: Request): Promise<Response> {
   });
   return new Response(stream, { headers: { "content-type": "text/event-stream; charset=utf-8" } });
 }
+
+/** The mock behind the wire seam: it answers the OpenAI request itself, at the URL the pipeline built. */
+export const mockWire: WireAdapter = {
+  endpoint: (provider) => `${provider.baseUrl}/chat/completions`,
+  send: ({ url, init }) => mockFetch(new Request(url, init)),
+};

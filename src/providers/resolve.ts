@@ -98,3 +98,15 @@ export function listModels(config: GatewayConfig): { id: string; ownedBy: string
   for (const alias of Object.keys(config.aliases)) models.push({ id: alias, ownedBy: "tracegate-alias" });
   return models;
 }
+
+/**
+ * The model a client can name as `id`: a listed one (configured model or alias), or one a `provider/*` wildcard
+ * serves (`openai/gpt-4o` under `openai/*`). Undefined otherwise: the `default: true` catch-all is not a model.
+ */
+export function findModel(config: GatewayConfig, id: string): { id: string; ownedBy: string } | undefined {
+  const listed = listModels(config).find((m) => m.id === id);
+  if (listed) return listed;
+  const slash = id.indexOf("/");
+  const wildcard = slash > 0 ? indexOf(config).wildcards.get(id.slice(0, slash)) : undefined;
+  return wildcard && slash < id.length - 1 ? { id, ownedBy: wildcard.provider } : undefined;
+}

@@ -39,7 +39,9 @@ export interface CallSpanOptions {
   readonly captureMedia: boolean;
   /** The newest GenAI convention names (OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental). */
   readonly latestGenAi: boolean;
-  readonly sampled: boolean;
+  /** Spans are recorded: sampled, or held for `tracing.keep`. */
+  readonly recording: boolean;
+  /** Outgoing trace-flags: the head decision, also for a held request. */
   readonly flags: number;
   readonly tracestate: string;
   /** Request-wide attributes every CLIENT span carries (span_attributes, cloudflare.ray_id, user.id). */
@@ -63,8 +65,9 @@ export function tracedRequest(tracer: Tracer, ctx: Context, opts: CallSpanOption
   return {
     captureContent: opts.captureContent,
     captureMedia: opts.captureMedia,
-    recording: opts.sampled,
+    recording: opts.recording,
     reportsCost: true,
+    metering: false,
     hold: () => holdRecorder(ctx),
     requested(model) {
       timings.requestedModel = model;
@@ -74,7 +77,7 @@ export function tracedRequest(tracer: Tracer, ctx: Context, opts: CallSpanOption
     },
     identify(format, body) {
       const identity = opts.identity;
-      if (!opts.sampled || !identity) return undefined;
+      if (!opts.recording || !identity) return undefined;
       return bodyIdentity(identity, format, body).then((attrs) => {
         if (Object.keys(attrs).length === 0) return;
         trace.getSpan(ctx)?.setAttributes(attrs);
@@ -83,7 +86,7 @@ export function tracedRequest(tracer: Tracer, ctx: Context, opts: CallSpanOption
     },
     startCall(init: ClientCallInit): ClientCall {
       let attributes = init.attributes;
-      if (opts.sampled) {
+      if (opts.recording) {
         attributes = recordedAttributes(withExtra(extraAttributes, init.attributes));
         if (timings.requestedModel !== undefined) attributes["tracegate.request.model"] = timings.requestedModel;
       }
@@ -102,6 +105,7 @@ export function tracedRequest(tracer: Tracer, ctx: Context, opts: CallSpanOption
           timings.ttfb = Date.now() - start;
           if (recording) span.setAttribute("http.response.status_code", status);
         },
+        chunk() {},
         firstChunk() {
           if (!recording) return;
           span.setAttribute("gen_ai.response.time_to_first_chunk", (Date.now() - start) / 1000);
@@ -145,7 +149,8 @@ function withExtra(extra: Attributes, own: Attributes): Attributes {
   return Object.keys(extra).length === 0 ? own : { ...extra, ...own };
 }
 
-function failureOf(outcome: CallOutcome): CallFailure | undefined {
+/** How a call failed (`error.type` and a message), or undefined when it did not. */
+export function failureOf(outcome: CallOutcome): CallFailure | undefined {
   if (outcome.kind === "cancelled") return { type: "cancelled", message: "client cancelled the request" };
   if (outcome.kind === "error") return { type: outcome.error.type, message: outcome.error.message };
   if (outcome.status >= 400) return { type: String(outcome.status), message: `provider answered ${outcome.status}` };

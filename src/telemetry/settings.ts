@@ -1,7 +1,8 @@
-import { DEFAULT_CONTENT_MAX_BYTES, type GatewayConfig } from "../config/types";
+import { DEFAULT_CONTENT_MAX_BYTES, type GatewayConfig, type KeepRules } from "../config/types";
 import { TRUNCATION_MARKER_MAX } from "./genai/content-limits";
 import { DEFAULT_DOUBLE_KEYS, LATEST_DOUBLE_KEYS } from "./sdk/attribute-types";
-import { resolveExportTargets, resourceFromEnv, type ExportTarget } from "./export/config";
+import { presetDecorators, resolveExportTargets, resourceFromEnv, type ExportTarget } from "./export/config";
+import type { SpanDecorator } from "./export/presets";
 import { samplerFromEnv, type SamplerConfig } from "./propagation/sampler";
 import { spanLimitsFromEnv, type SpanLimits } from "./sdk/limits";
 import type { Resource } from "./sdk/span-data";
@@ -11,6 +12,11 @@ import { PACKAGE_VERSION } from "./version";
 /** Everything tracing needs that does not change between requests; undefined when tracing is off. */
 export interface TracingSettings {
   readonly sampler: SamplerConfig;
+  /**
+   * `tracing.keep`: requests the head decision drops (traces we start, and with `trust_incoming_sampling: false`
+   * all) are recorded anyway and exported when a rule matches their outcome. Undefined: nothing extra is recorded.
+   */
+  readonly keep: KeepRules | undefined;
   readonly captureContent: boolean;
   /** UTF-8 bytes kept of one captured-content attribute (`tracing.capture_content_max_bytes`, default 16 KiB). */
   readonly contentMaxBytes: number;
@@ -24,6 +30,8 @@ export interface TracingSettings {
   readonly headerPrefixes: readonly string[];
   readonly staticAttributes: Readonly<Record<string, string>>;
   readonly targets: readonly ExportTarget[];
+  /** Backend attributes the configured exporter presets add to every exported span (none without presets). */
+  readonly spanDecorators: readonly SpanDecorator[];
   readonly resource: Resource;
   /** Span limits (counts, value lengths) from the standard OTEL_*_LIMIT variables and the defaults. */
   readonly limits: SpanLimits;
@@ -67,12 +75,14 @@ function compute(config: GatewayConfig, env: Env): TracingSettings | undefined {
     : undefined;
   const sampler = samplerFromEnv(str(env.OTEL_TRACES_SAMPLER), str(env.OTEL_TRACES_SAMPLER_ARG), configured);
   // `random_sampling` absent or 0 means tracing off, unless a valid standard sampler variable took over
-  // (samplerFromEnv returns the configured object itself when the variables are absent or invalid).
-  if (!sampler || (sampler.percentage === 0 && sampler === configured)) return undefined;
+  // (samplerFromEnv returns the configured object itself when the variables are absent or invalid) or `keep` asks
+  // for the requests that matter whatever the head decision.
+  if (!sampler || (sampler.percentage === 0 && sampler === configured && !tracing?.keep)) return undefined;
   const contentMaxBytes = tracing?.captureContentMaxBytes ?? DEFAULT_CONTENT_MAX_BYTES;
   const latestGenAi = optedIntoLatestGenAi(env.OTEL_SEMCONV_STABILITY_OPT_IN);
   return {
     sampler,
+    keep: tracing?.keep,
     captureContent:
       tracing?.captureContent === true ||
       str(env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT)?.toLowerCase() === "true",
@@ -82,6 +92,7 @@ function compute(config: GatewayConfig, env: Env): TracingSettings | undefined {
     headerPrefixes: tracing?.headerPrefixes.map((p) => p.toLowerCase()) ?? [],
     staticAttributes: tracing?.staticAttributes ?? {},
     targets: resolveExportTargets(env, tracing?.exporters ?? []),
+    spanDecorators: presetDecorators(tracing?.exporters ?? []),
     resource: resourceFromEnv(env, PACKAGE_VERSION),
     // The SDK's backstop for content keys sits above the capture's own cap and marker (characters <= UTF-8 bytes).
     limits: spanLimitsFromEnv(env, {

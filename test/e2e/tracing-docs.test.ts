@@ -117,10 +117,11 @@ describe("tracegate config blocks", () => {
 
   it("uses endpoints that resolve to an OTLP traces path", () => {
     for (const block of tracegateBlocks) {
-      const tracing = (load(block.body) as Mapping).tracing as Mapping;
-      const exporters = (tracing.exporters ?? []) as Mapping[];
+      // As validated: a plain entry's endpoint as written, a preset's traces URL (from its base or its default).
+      const result = validateConfig({ model_providers: [{ model: "mock/echo" }], ...(load(block.body) as Mapping) });
+      const exporters = result.ok ? (result.config.tracing?.exporters ?? []) : [];
       for (const e of exporters) {
-        expect(exporterUrl(String(e.endpoint)), where(block)).toMatch(/\/(v1\/traces|api\/trace)$/);
+        expect(exporterUrl(e.endpoint), where(block)).toMatch(/\/(v1\/traces|api\/trace)$/);
       }
     }
   });

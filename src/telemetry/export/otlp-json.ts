@@ -22,7 +22,7 @@ type JsonAnyValue =
   | { doubleValue: number | string }
   | { arrayValue: { values: JsonAnyValue[] } };
 
-interface JsonKeyValue {
+export interface JsonKeyValue {
   key: string;
   value: JsonAnyValue;
 }
@@ -46,7 +46,8 @@ function anyValue(value: AttributeValue, double: boolean): JsonAnyValue {
   return scalar(value as string | number | boolean, double);
 }
 
-function keyValues(attributes: Readonly<Record<string, AttributeValue>>, doubleKeys: ReadonlySet<string>): JsonKeyValue[] {
+/** Attributes as OTLP JSON KeyValues (also the metrics encoder's attributes). */
+export function keyValues(attributes: Readonly<Record<string, AttributeValue>>, doubleKeys: ReadonlySet<string>): JsonKeyValue[] {
   const out: JsonKeyValue[] = [];
   for (const key in attributes) {
     const value = attributes[key];

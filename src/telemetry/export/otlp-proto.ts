@@ -89,7 +89,8 @@ function scalar(w: Writer, value: string | number | boolean, double: boolean): v
   }
 }
 
-function attributes(
+/** Writes `attrs` as repeated KeyValue fields under `fieldTag` (also the metrics encoder's attributes). */
+export function writeAttributes(
   w: Writer,
   fieldTag: number,
   attrs: Readonly<Record<string, AttributeValue>>,
@@ -137,7 +138,7 @@ function link(w: Writer, l: SpanLinkData, doubleKeys: ReadonlySet<string>): void
   w.hex(T.link_traceId, l.traceId);
   w.hex(T.link_spanId, l.spanId);
   if (l.traceState) w.string(T.link_traceState, l.traceState);
-  attributes(w, T.link_attributes, l.attributes, doubleKeys);
+  writeAttributes(w, T.link_attributes, l.attributes, doubleKeys);
   count(w, T.link_droppedAttributesCount, l.droppedAttributesCount);
   flagsField(w, T.link_flags, otlpLinkFlags(l));
   w.end(at);
@@ -161,7 +162,7 @@ function span(w: Writer, s: SpanData): void {
     w.varint(T.span_end);
     w.fixed64(s.endTimeUnixNano);
   }
-  attributes(w, T.span_attributes, s.attributes, doubleKeys);
+  writeAttributes(w, T.span_attributes, s.attributes, doubleKeys);
   count(w, T.span_droppedAttributesCount, s.droppedAttributesCount);
   for (const e of s.events) {
     const event = w.begin(T.span_events);
@@ -170,7 +171,7 @@ function span(w: Writer, s: SpanData): void {
       w.fixed64(e.timeUnixNano);
     }
     if (e.name) w.string(T.event_name, e.name);
-    attributes(w, T.event_attributes, e.attributes, doubleKeys);
+    writeAttributes(w, T.event_attributes, e.attributes, doubleKeys);
     count(w, T.event_droppedAttributesCount, e.droppedAttributesCount);
     w.end(event);
   }
@@ -198,12 +199,18 @@ function scopeSpans(w: Writer, scope: Scope, spans: readonly SpanData[]): void {
   w.end(at);
 }
 
+/**
+ * Bytes first reserved per span: the gateway's SERVER and CLIENT spans encode to about 400-600 bytes each, so a batch
+ * rarely grows the buffer (each growth copies everything written so far).
+ */
+const BYTES_PER_SPAN = 640;
+
 /** The body of an OTLP/HTTP protobuf trace export (`ExportTraceServiceRequest`): one ScopeSpans per scope. */
 export function encodeProtobuf(resource: Resource, spans: readonly SpanData[]): Uint8Array {
-  const w = new Writer();
+  const w = new Writer(1024 + spans.length * BYTES_PER_SPAN);
   const resourceSpans = w.begin(T.request_resourceSpans);
   const res = w.begin(T.resourceSpans_resource);
-  attributes(w, T.resource_attributes, resource.attributes, DEFAULT_DOUBLE_KEYS);
+  writeAttributes(w, T.resource_attributes, resource.attributes, DEFAULT_DOUBLE_KEYS);
   w.end(res);
   for (const [scope, group] of groupByScope(spans)) scopeSpans(w, scope, group);
   w.end(resourceSpans);

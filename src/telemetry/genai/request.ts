@@ -1,9 +1,7 @@
 import type { Attributes } from "@opentelemetry/api";
-import type { ProviderInterface } from "../../providers/known";
+import type { ProviderInterface, CallApi } from "../../providers/known";
 import { isRecord } from "../../formats/check";
 import { arr, field, int, nonEmpty, num, str, type JsonRecord } from "./read";
-
-export type { ProviderInterface } from "../../providers/known";
 
 /**
  * Attributes of the CLIENT span for one provider call that are known before the call is made, mapped from the body
@@ -28,12 +26,15 @@ export type { ProviderInterface } from "../../providers/known";
  *   OpenAI `reasoning_effort`, Anthropic `output_config.effort`.
  * - openai.request.service_tier: OpenAI-interface `service_tier`, when present and not `auto` (the OpenAI
  *   conventions' condition).
- * - gen_ai.conversation.id: not recorded. Neither the Chat Completions nor the Messages API has a conversation
- *   field, and the spec forbids inventing one (no UUIDs, trace ids or content hashes as a fallback). A caller-supplied
- *   conversation id would come from the gateway's own request (a header), not from this body.
+ * - OpenAI Responses API (a native pass-through, `iface` "responses"): the operation is `chat` too (the OpenAI
+ *   conventions' `openai.api.type` tells the two OpenAI APIs apart); max_tokens from `max_output_tokens`, the
+ *   reasoning level from `reasoning.effort`, the output type from `text.format.type`; no stop sequences.
+ * - gen_ai.conversation.id: not from the body. Neither the Chat Completions nor the Messages API has a conversation
+ *   field, and the spec forbids inventing one (no UUIDs, trace ids or content hashes as a fallback). The Responses
+ *   route sets it from the client's response chain (exchange/responses-client.ts, ExchangePlan.conversationId).
  */
 export function requestAttributes(
-  iface: ProviderInterface,
+  iface: CallApi,
   body: JsonRecord,
   opts: { providerName: string; url: string; streaming: boolean },
 ): Attributes {
@@ -46,6 +47,7 @@ export function requestAttributes(
   if (model !== undefined) attrs["gen_ai.request.model"] = model;
   Object.assign(attrs, serverAttributesOf(opts.url));
 
+  if (iface === "responses") return Object.assign(attrs, responsesAttributes(b, opts.streaming));
   const maxTokens = iface === "openai" ? (int(b.max_completion_tokens) ?? int(b.max_tokens)) : int(b.max_tokens);
   if (maxTokens !== undefined) attrs["gen_ai.request.max_tokens"] = maxTokens;
   setNumber(attrs, "gen_ai.request.temperature", b.temperature);
@@ -76,12 +78,31 @@ export function requestAttributes(
   return attrs;
 }
 
+/** The Responses API's request fields (see requestAttributes). */
+function responsesAttributes(b: JsonRecord, streaming: boolean): Attributes {
+  const attrs: Attributes = { "openai.api.type": "responses" };
+  const maxTokens = int(b.max_output_tokens);
+  if (maxTokens !== undefined) attrs["gen_ai.request.max_tokens"] = maxTokens;
+  setNumber(attrs, "gen_ai.request.temperature", b.temperature);
+  setNumber(attrs, "gen_ai.request.top_p", b.top_p);
+  const effort = nonEmpty(field(b.reasoning, "effort"));
+  if (effort !== undefined) attrs["gen_ai.request.reasoning.level"] = effort;
+  const tier = nonEmpty(b.service_tier);
+  if (tier !== undefined && tier !== "auto") attrs["openai.request.service_tier"] = tier;
+  if (streaming) attrs["gen_ai.request.stream"] = true;
+  const type = str(field(field(b.text, "format"), "type"));
+  if (type === "json_object" || type === "json_schema") attrs["gen_ai.output.type"] = "json";
+  else if (type === "text") attrs["gen_ai.output.type"] = "text";
+  return attrs;
+}
+
 // Provider URLs come from the config, so a handful of distinct strings: parsed once each instead of a URL object per
 // call. Bounded: cleared when full, in case URLs ever vary per request.
 const SERVER_CACHE_LIMIT = 64;
 const serverCache = new Map<string, Readonly<Attributes>>();
 
-function serverAttributesOf(url: string): Readonly<Attributes> {
+/** server.address / server.port of a provider URL (cached per URL; also the metrics' attributes). */
+export function serverAttributesOf(url: string): Readonly<Attributes> {
   let attrs = serverCache.get(url);
   if (attrs === undefined) {
     if (serverCache.size >= SERVER_CACHE_LIMIT) serverCache.clear();

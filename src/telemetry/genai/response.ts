@@ -1,7 +1,8 @@
 import type { Attributes } from "@opentelemetry/api";
-import type { ProviderInterface } from "../../providers/known";
+import type { CallApi } from "../../providers/known";
 import { AnthropicTap } from "./response-anthropic";
 import { OpenAITap } from "./response-openai";
+import { ResponsesTap } from "./response-responses";
 import type { TokenUsage } from "./tap-shared";
 
 /**
@@ -18,7 +19,7 @@ export interface ResponseTap {
    * `captureContent` is true *and* the tap was created with `captureContent: true`, gen_ai.output.messages.
    */
   attributes(captureContent: boolean): Attributes;
-  /** Usage as numbers, for other consumers (token rate limits, cost): undefined fields when unknown. */
+  /** Usage as numbers, for other consumers (metrics, token rate limits, cost): undefined fields when unknown. */
   usage(): TokenUsage;
   /** `gen_ai.response.model`: the model that answered, as the provider names it (prices it). */
   responseModel(): string | undefined;
@@ -41,6 +42,10 @@ export interface ResponseTap {
  *   message_delta cumulative ones; a later non-null value replaces an earlier one.
  * Counts the provider reports as 0 are recorded as 0; counts it does not report are not recorded.
  *
+ * - OpenAI Responses API (native pass-through): `usage.input_tokens` (cached included),
+ *   `input_tokens_details.cached_tokens`, `output_tokens`, `output_tokens_details.reasoning_tokens`, from the
+ *   response object (streams: the one the final event carries).
+ *
  * Finish reasons are the provider's own values (OpenAI `finish_reason` per choice, in choice-index order; Anthropic
  * `stop_reason`). A generation that was seen but never got one (stream cut off, cancelled, failed) is reported as
  * `error`, as the spec asks, instead of being left out.
@@ -49,7 +54,8 @@ export interface ResponseTap {
  * fragments per choice; content blocks for Anthropic) are only accumulated when the tap was created with
  * `captureContent: true`; otherwise each event costs a few property reads.
  */
-export function responseTap(iface: ProviderInterface, opts?: { captureContent: boolean }): ResponseTap {
+export function responseTap(iface: CallApi, opts?: { captureContent: boolean }): ResponseTap {
   const capture = opts?.captureContent ?? false;
+  if (iface === "responses") return new ResponsesTap();
   return iface === "openai" ? new OpenAITap(capture) : new AnthropicTap(capture);
 }

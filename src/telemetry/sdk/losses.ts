@@ -13,6 +13,8 @@ export class TelemetryLosses {
   spansBufferFull = 0;
   /** Spans past the per-request cap. */
   spansOverRequestCap = 0;
+  /** Spans of requests held for `tracing.keep` that found the isolate's bound for held spans spent. */
+  spansHeldOverBudget = 0;
   /** Span, event and link attributes past their count limits. */
   attributes = 0;
   /** Events past the per-span limit. */
@@ -43,6 +45,9 @@ export class TelemetryLosses {
     const parts: string[] = [];
     if (this.spansBufferFull > 0) parts.push(`span buffer full; ${this.spansBufferFull} span(s) dropped before export`);
     if (this.spansOverRequestCap > 0) parts.push(`${this.spansOverRequestCap} span(s) over the per-request cap dropped`);
+    if (this.spansHeldOverBudget > 0) {
+      parts.push(`${this.spansHeldOverBudget} span(s) held for tracing.keep dropped (held spans at their bound)`);
+    }
     const limited: string[] = [];
     if (this.attributes > 0) limited.push(`${this.attributes} attribute(s)`);
     if (this.events > 0) limited.push(`${this.events} event(s)`);
@@ -56,7 +61,8 @@ export class TelemetryLosses {
     const since = this.lastLineAt === undefined ? "" : ` (since ${Math.round((now - this.lastLineAt) / 1000)} s ago)`;
     log(`tracegate: ${parts.join("; ")}${since}`);
     this.lastLineAt = now;
-    this.spansBufferFull = this.spansOverRequestCap = this.attributes = this.events = this.links = 0;
+    this.spansBufferFull = this.spansOverRequestCap = this.spansHeldOverBudget = 0;
+    this.attributes = this.events = this.links = 0;
     this.truncatedValues = this.rejectedSpans = 0;
     this.rejectedMessages = [];
   }

@@ -25,9 +25,17 @@ const RECORDER_KEY = createContextKey("tracegate.span-recorder");
 /** Bound on spans kept per request, so a runaway plugin cannot grow memory without limit. */
 export const MAX_SPANS_PER_REQUEST = 256;
 
+/** Where a request recorded only in case a `keep` rule matches holds its spans: an isolate-wide bound. */
+export interface HeldSpans {
+  /** Whether there is room to hold this finished span (false: it is dropped and counted). */
+  hold(span: SpanData): boolean;
+}
+
 /**
  * Collects a request's finished spans and knows when none is open any more. Spans past the per-request cap are
- * dropped and counted in `losses` (logged, rate-limited, by the export).
+ * dropped and counted in `losses` (logged, rate-limited, by the export). With `held`, the request's spans are
+ * recorded although its head decision said "not sampled" (`tracing.keep` decides once it has ended), within the
+ * isolate's bound for such spans.
  */
 export class SpanRecorder implements SpanSink {
   readonly spans: SpanData[] = [];
@@ -37,6 +45,7 @@ export class SpanRecorder implements SpanSink {
   constructor(
     readonly limits: SpanLimits = DEFAULT_SPAN_LIMITS,
     readonly losses: TelemetryLosses = isolateLosses,
+    readonly held?: HeldSpans,
   ) {}
 
   started(): void {
@@ -44,8 +53,9 @@ export class SpanRecorder implements SpanSink {
   }
 
   ended(span: SpanData): void {
-    if (this.spans.length < MAX_SPANS_PER_REQUEST) this.spans.push(span);
-    else this.losses.spansOverRequestCap++;
+    if (this.spans.length >= MAX_SPANS_PER_REQUEST) this.losses.spansOverRequestCap++;
+    else if (this.held && !this.held.hold(span)) this.losses.spansHeldOverBudget++;
+    else this.spans.push(span);
     this.release();
   }
 
@@ -94,7 +104,8 @@ export function holdRecorder(ctx: Context): () => void {
 
 /**
  * tracegate's Tracer: a child of the active span, in the same request's recorder. Unsampled parents give
- * non-recording spans that still carry a fresh span id, so propagation works either way. Outside a request
+ * non-recording spans that still carry a fresh span id, so propagation works either way, unless the request is held
+ * for `tracing.keep` (recorded, its contexts still unsampled: the specification's RECORD_ONLY). Outside a request
  * (no recorder in context) spans are no-ops. Its spans carry the scope it was got with (`getTracer(name, version)`).
  */
 export class GatewayTracer implements Tracer {
@@ -111,7 +122,7 @@ export class GatewayTracer implements Tracer {
       traceState: parent.traceState,
       isRemote: false,
     };
-    if ((parent.traceFlags & 0x01) === 0) return trace.wrapSpanContext(spanContext);
+    if ((parent.traceFlags & 0x01) === 0 && !recorder.held) return trace.wrapSpanContext(spanContext);
     return new RecordingSpan(recorder, spanContext, {
       name,
       kind: options.kind ?? SpanKind.INTERNAL,

@@ -109,7 +109,15 @@ describe("Plano configs", () => {
       "ollama/* openai http://host.docker.internal:11434/v1",
       "moonshotai/kimi-k2 openai https://api.moonshot.ai/v1",
       "litellm/gpt-4o-team openai https://litellm.internal.example.com/v1",
+      "amazon_bedrock/us.amazon.nova-premier-v1:0 openai https://bedrock-runtime.us-west-2.amazonaws.com",
+      "amazon_bedrock/us.anthropic.claude-3-5-sonnet-20241022-v2:0 openai https://bedrock-runtime.us-west-2.amazonaws.com",
     ]);
+    expect(config.providers[12]).toMatchObject({
+      otelName: "aws.bedrock",
+      wire: "bedrock",
+      accessKey: "$AWS_BEARER_TOKEN_BEDROCK",
+      bedrock: { region: "us-west-2", secretAccessKey: undefined, sessionToken: undefined },
+    });
     expect(config.providers.filter((p) => p.isDefault).map((p) => p.name)).toEqual(["openai/gpt-4o"]);
     expect(config.providers[2]?.accessKey).toBe("${ANTHROPIC_API_KEY}");
     expect(config.providers[8]).toMatchObject({ provider: "openrouter", model: "meta-llama/llama-3.1-8b-instruct" });

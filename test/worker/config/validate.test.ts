@@ -61,6 +61,9 @@ describe("validateConfig: a valid config", () => {
         retry: DEFAULT_RETRY,
         firstChunkTimeoutMs: undefined,
         otelName: "openai",
+        embeddings: true,
+        callPath: "/chat/completions",
+        keyHeader: undefined,
       },
       {
         name: "internal",
@@ -77,11 +80,25 @@ describe("validateConfig: a valid config", () => {
         retry: DEFAULT_RETRY,
         firstChunkTimeoutMs: undefined,
         otelName: "local",
+        embeddings: true,
+        callPath: "/chat/completions",
+        keyHeader: undefined,
       },
     ]);
     expect(config.tracing).toBeUndefined();
     expect(config.maxBodyBytes).toBe(1048576);
     expect(Object.keys(config.aliases)).toEqual([]);
+  });
+
+  it("knows which providers serve embeddings: the known ones that do, and any other OpenAI-compatible server", () => {
+    for (const model of ["openai/*", "mistral/*", "together/*", "together_ai/*", "gemini/*"]) {
+      expect(onlyProvider({ model }).embeddings, model).toBe(true);
+    }
+    expect(onlyProvider({ model: "ollama/*", base_url: "http://127.0.0.1:11434" }).embeddings).toBe(true);
+    for (const model of ["anthropic/*", "groq/*", "deepseek/*"]) expect(onlyProvider({ model }).embeddings, model).toBe(false);
+    const custom = { base_url: "https://llm.internal.example/v1" };
+    expect(onlyProvider({ model: "vllm/*", provider_interface: "openai", ...custom }).embeddings).toBe(true);
+    expect(onlyProvider({ model: "claude-proxy/*", provider_interface: "anthropic", ...custom }).embeddings).toBe(false);
   });
 
   it("keeps further slashes in the model part and accepts provider/* wildcards", () => {
@@ -583,6 +600,96 @@ describe("tracing", () => {
     });
     expect(notices).toEqual([
       "tracing.random_sampling: not set, so no trace is recorded; set a percentage from 1 to 100",
+    ]);
+  });
+
+  it("keep: reads the rules; without random_sampling tracing is on for kept requests only, with no notice", () => {
+    const { config, notices } = valid(
+      base({ keep: { errors: true, slower_than_ms: 2000, costlier_than_usd: 0.05, fallbacks: true } }),
+    );
+    expect(notices).toEqual([]);
+    expect(config.tracing?.randomSampling).toBe(0);
+    expect(config.tracing?.keep).toEqual({ errors: true, slowerThanMs: 2000, costlierThanUsd: 0.05, fallbacks: true });
+    expect(valid(base({ random_sampling: 5, keep: { errors: true } })).config.tracing?.keep).toEqual({
+      errors: true,
+      slowerThanMs: undefined,
+      costlierThanUsd: undefined,
+      fallbacks: false,
+    });
+  });
+
+  it("keep: bad rules are reported with their key paths", () => {
+    expect(
+      errors(
+        base({
+          random_sampling: 1,
+          keep: { errors: "yes", slower_than_ms: 0, costlier_than_usd: -1, fallbacks: 1, error: true },
+        }),
+      ),
+    ).toEqual([
+      'tracing.keep.error: unknown key (did you mean "errors"?)',
+      "tracing.keep.errors: expected true or false, got a string",
+      "tracing.keep.slower_than_ms: expected a positive integer, got 0",
+      "tracing.keep.costlier_than_usd: expected a positive number of US dollars, got -1",
+      "tracing.keep.fallbacks: expected true or false, got a number",
+    ]);
+    expect(errors(base({ random_sampling: 1, keep: { errors: false } }))).toEqual([
+      "tracing.keep: names no rule: set errors, fallbacks, slower_than_ms or costlier_than_usd",
+    ]);
+    expect(errors(base({ random_sampling: 1, keep: true }))).toEqual(["tracing.keep: expected a mapping, got a boolean"]);
+  });
+
+  it("exporter presets: the backend's traces URL (its default base, or endpoint as the base) and its options", () => {
+    const { config, notices } = valid(
+      base({
+        random_sampling: 10,
+        exporters: [
+          { preset: "langfuse", public_key: "pk-lf-1", secret_key: "$LANGFUSE_SECRET_KEY" },
+          { preset: "langfuse", endpoint: "https://langfuse.example.com/", public_key: "pk", secret_key: "sk" },
+          { preset: "datadog", api_key: "$DD_API_KEY", site: "datadoghq.eu" },
+          { preset: "datadog-llmobs", api_key: "$DD_API_KEY" },
+          { preset: "phoenix" },
+          { preset: "honeycomb", api_key: "$HONEYCOMB_KEY", headers: { "x-extra": "1" } },
+          { preset: "grafana-cloud", endpoint: "https://otlp-gateway-prod-eu-west-2.grafana.net/otlp", instance_id: "1", token: "$GRAFANA_TOKEN" },
+          { preset: "jaeger", protocol: "http/json" },
+        ],
+      }),
+    );
+    expect(notices).toEqual([]);
+    expect(config.tracing?.exporters.map((e) => [e.endpoint, e.protocol, e.preset?.name])).toEqual([
+      ["https://cloud.langfuse.com/api/public/otel/v1/traces", "http/protobuf", "langfuse"],
+      ["https://langfuse.example.com/api/public/otel/v1/traces", "http/protobuf", "langfuse"],
+      ["https://otlp.datadoghq.eu/v1/traces", "http/protobuf", "datadog"],
+      ["https://otlp.datadoghq.com/v1/traces", "http/protobuf", "datadog-llmobs"],
+      ["http://localhost:6006/v1/traces", "http/protobuf", "phoenix"],
+      ["https://api.honeycomb.io/v1/traces", "http/protobuf", "honeycomb"],
+      ["https://otlp-gateway-prod-eu-west-2.grafana.net/otlp/v1/traces", "http/protobuf", "grafana-cloud"],
+      ["http://localhost:4318/v1/traces", "http/json", "jaeger"],
+    ]);
+    expect(config.tracing?.exporters[0]?.preset?.options).toEqual({ public_key: "pk-lf-1", secret_key: "$LANGFUSE_SECRET_KEY" });
+    expect(config.tracing?.exporters[5]?.headers).toEqual({ "x-extra": "1" });
+  });
+
+  it("exporter presets: unknown presets, missing credentials, unknown keys and encodings a backend refuses, with key paths", () => {
+    expect(
+      errors(
+        base({
+          random_sampling: 10,
+          exporters: [
+            { preset: "newrelic" },
+            { preset: "langfuse", public_key: "pk" },
+            { preset: "datadog", api_key: "k", protocol: "http/json" },
+            { preset: "grafana-cloud", instance_id: "1", token: "t" },
+            { preset: "honeycomb", api_key: "k", datset: "x" },
+          ],
+        }),
+      ),
+    ).toEqual([
+      'tracing.exporters[0].preset: expected one of "langfuse", "datadog", "datadog-llmobs", "phoenix", "honeycomb", "grafana-cloud", "jaeger", got "newrelic"',
+      "tracing.exporters[1].secret_key: required by the langfuse preset",
+      'tracing.exporters[2].protocol: expected one of "http/protobuf", got "http/json"',
+      "tracing.exporters[3].endpoint: required by the grafana-cloud preset, e.g. https://otlp-gateway-prod-eu-west-2.grafana.net/otlp",
+      'tracing.exporters[4].datset: unknown key (did you mean "dataset"?)',
     ]);
   });
 

@@ -1,6 +1,6 @@
 import { inject } from "vitest";
 import { requestApp } from "../helpers/request";
-import type { QueriedSpan, ScriptedAnswer } from "./context";
+import type { QueriedSpan, ReceivedCall, ReceivedRequest, ScriptedAnswer } from "./context";
 
 // The worker tests' side of the loopback servers started by setup.ts.
 
@@ -45,12 +45,21 @@ export function sse(events: readonly { event?: string; data: unknown }[]): strin
 }
 
 /** POSTs a client body to the in-Worker gateway app (with an execution context; see requestApp). */
-export async function callGateway(path: "/v1/chat/completions" | "/v1/messages", body: unknown): Promise<Response> {
+export async function callGateway(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return await requestApp(
     path,
-    { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) },
+    { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) },
     LOOPBACK_ENV,
   );
+}
+
+/** The last request the scripted provider received for `model` (its name as the provider got it). */
+export async function receivedFor(model: string): Promise<ReceivedRequest> {
+  const res = await fetch(`${provider}/received?model=${encodeURIComponent(model)}`);
+  const calls = (await res.json()) as ReceivedRequest[];
+  const last = calls.at(-1);
+  if (last === undefined) throw new Error(`the provider received nothing for ${model}`);
+  return last;
 }
 
 /** The trace id from a gateway response's `traceresponse` header. */
@@ -66,3 +75,14 @@ export async function spansOf(traceId: string, count: number): Promise<QueriedSp
   const res = await fetch(`${provider}/spans?trace=${traceId}&count=${count}`);
   return (await res.json()) as QueriedSpan[];
 }
+
+/** Every request the scripted provider received for `model`, in order: path, headers, body and trace headers. */
+export async function receivedBy(model: string): Promise<(ReceivedRequest & ReceivedCall)[]> {
+  const res = await fetch(`${provider}/received?model=${encodeURIComponent(model)}`);
+  return (await res.json()) as (ReceivedRequest & ReceivedCall)[];
+}
+
+/** The scripted provider's URL, for configs of their own. */
+export const LOOPBACK_PROVIDER = provider;
+/** The loopback collector's URL, for configs of their own. */
+export const LOOPBACK_COLLECTOR = collector;

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { OtlpReceiver } from "../../e2e/harness/otlp-receiver";
-import type { QueriedSpan, ScriptedAnswer, ScriptedDelivery } from "./context";
+import type { QueriedSpan, ReceivedCall, ReceivedRequest, ScriptedAnswer, ScriptedDelivery } from "./context";
 
 /** How long a span query waits for a trace's spans to arrive before answering with what it has. */
 const SPAN_WAIT_MS = 10_000;
@@ -16,7 +16,17 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 function spansOf(receiver: OtlpReceiver, traceId: string): QueriedSpan[] {
   return receiver.spans
     .filter((s) => s.traceId === traceId)
-    .map(({ name, kind, status, attributes }) => ({ name, kind, traceId, status, attributes }));
+    .map(({ name, kind, traceState, flags, status, attributes, events, request }) => ({
+      name,
+      kind,
+      traceId,
+      traceState,
+      flags,
+      status,
+      attributes,
+      events: events.map((e) => ({ name: e.name, timeNs: String(e.timeNs) })),
+      request,
+    }));
 }
 
 /** Answers once the trace has `count` spans (awaited arrival, polled on the receiver), or with what it has. */
@@ -55,18 +65,31 @@ async function streamChunks(res: ServerResponse, answer: ScriptedAnswer, record:
 /**
  * A provider on loopback that answers each request with the answer scripted for its model name, byte for byte:
  * any status, content type and body (valid or not), so tests drive exactly what a misbehaving provider sends.
- * `POST /script` `{model, answer}` sets one; `POST …/chat/completions` and `POST …/messages` answer it (a model
- * with no script is a 404). `GET /spans?trace=<id>&count=<n>` returns the collector's spans of one trace.
+ * `POST /script` `{model, answer}` sets one; any other `POST` (`…/chat/completions`, `…/messages`, `…/embeddings`, `…/responses`…)
+ * answers it (a model with no script is a 404). `GET /received?model=<m>` returns every request for a model, in
+ * order (path, headers, body, and its trace headers). `GET /spans?trace=<id>&count=<n>` returns the collector's spans
+ * of one trace. `POST /hang/…` never answers: an OTLP endpoint that hangs.
  */
 export async function startScriptedProvider(receiver: OtlpReceiver): Promise<{ url: string; close(): Promise<void> }> {
   const scripts = new Map<string, ScriptedAnswer>();
   const deliveries = new Map<string, ScriptedDelivery>();
+  const received = new Map<string, (ReceivedRequest & ReceivedCall)[]>();
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://loopback");
     if (req.method === "GET" && url.pathname === "/spans") return querySpans(receiver, url, res);
+    // A collector that hangs: `POST /hang/…` is read but never answered (the connection stays open).
+    if (url.pathname.startsWith("/hang/")) {
+      req.resume();
+      return;
+    }
     if (req.method === "GET" && url.pathname === "/sent") {
       const sent = deliveries.get(url.searchParams.get("model") ?? "");
       res.writeHead(sent ? 200 : 404, { "content-type": "application/json" }).end(JSON.stringify(sent ?? null));
+      return;
+    }
+    if (req.method === "GET" && url.pathname === "/received") {
+      const calls = received.get(url.searchParams.get("model") ?? "") ?? [];
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(calls));
       return;
     }
     const body = await readJson(req);
@@ -76,13 +99,19 @@ export async function startScriptedProvider(receiver: OtlpReceiver): Promise<{ u
       return;
     }
     const answer = scripts.get(String(body.model));
+    const calls = received.get(String(body.model)) ?? [];
+    const header = (name: string) => (typeof req.headers[name] === "string" ? (req.headers[name] as string) : undefined);
+    const headers = req.headers as Record<string, string>;
+    calls.push({ path: url.pathname, headers, body, traceparent: header("traceparent"), tracestate: header("tracestate") });
+    received.set(String(body.model), calls);
     if (!answer) {
       res.writeHead(404, { "content-type": "application/json" });
       res.end(JSON.stringify({ error: { message: `no script for model ${String(body.model)}`, type: "not_found" } }));
       return;
     }
+    if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
     const contentType = answer.contentType ?? (body.stream === true ? "text/event-stream" : "application/json");
-    res.writeHead(answer.status ?? 200, { "content-type": contentType });
+    res.writeHead(answer.status ?? 200, { ...answer.headers, "content-type": contentType });
     if (!answer.chunks) return void res.end(answer.body);
     await streamChunks(res, answer, (sent) => deliveries.set(String(body.model), sent));
   });

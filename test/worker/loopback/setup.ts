@@ -1,5 +1,6 @@
 import type { TestProject } from "vitest/node";
 import { startOtlpReceiver } from "../../e2e/harness/otlp-receiver";
+import { startMockBedrock } from "../../fixtures/bedrock/mock-bedrock";
 import "./context";
 import { startScriptedProvider } from "./scripted-provider";
 
@@ -12,7 +13,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const provider = await startScriptedProvider(collector);
   project.provide("loopbackProvider", provider.url);
   project.provide("loopbackCollector", collector.url);
+  const bedrock = await startMockBedrock();
+  project.provide("loopbackBedrock", bedrock.url);
   return async () => {
+    await bedrock.close();
     await provider.close();
     await collector.close();
   };

@@ -51,6 +51,9 @@ describe("cors", () => {
     expect(res.headers.get("access-control-allow-origin")).toBe(APP);
     const exposed = res.headers.get("access-control-expose-headers") ?? "";
     for (const h of ["traceresponse", "server-timing", "x-tracegate-model"]) expect(exposed).toContain(h);
+    // What the provider said reaches a browser page too: its wait, the request's id, its rate limits.
+    const provider = ["retry-after", "retry-after-ms", "x-request-id", "request-id", "x-ratelimit-remaining-tokens", "anthropic-ratelimit-requests-reset"];
+    for (const h of provider) expect(exposed.split(/\s*,\s*/)).toContain(h);
     expect(res.headers.get("timing-allow-origin")).toBe(APP);
     expect(res.headers.get("traceresponse")).toMatch(/^00-/);
   });

@@ -19,7 +19,13 @@ function provider(model: string, extra: Partial<ProviderConfig> = {}): ProviderC
     retry: DEFAULT_RETRY,
     firstChunkTimeoutMs: undefined,
     otelName: "openai",
+    wire: undefined,
+    bedrock: undefined,
     pricing: undefined,
+    embeddings: true,
+    callPath: "/chat/completions",
+    keyHeader: undefined,
+    vertex: undefined,
     ...extra,
   };
 }

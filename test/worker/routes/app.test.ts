@@ -160,12 +160,14 @@ describe("config errors", () => {
 
 describe("GET routes", () => {
   it("/v1/models lists models and aliases", async () => {
+    const before = Math.floor(Date.now() / 1000);
     const res = await requestApp("/v1/models", {}, { GATEWAY_CONFIG: CONFIG });
+    const created = expect.toSatisfy((t: number) => Number.isInteger(t) && t >= before && t <= Date.now() / 1000);
     expect(await res.json()).toEqual({
       object: "list",
       data: [
-        { id: "mock/echo", object: "model", created: 0, owned_by: "mock" },
-        { id: "fast", object: "model", created: 0, owned_by: "tracegate-alias" },
+        { id: "mock/echo", object: "model", created, owned_by: "mock" },
+        { id: "fast", object: "model", created, owned_by: "tracegate-alias" },
       ],
     });
   });

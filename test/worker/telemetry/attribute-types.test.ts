@@ -37,6 +37,8 @@ const REGISTRY: Readonly<Record<string, string>> = {
   "gen_ai.usage.cache_read.input_tokens": "int",
   "gen_ai.usage.cache_creation.input_tokens": "int",
   "gen_ai.usage.reasoning.output_tokens": "int",
+  "gen_ai.request.encoding_formats": "string[]",
+  "gen_ai.embeddings.dimension.count": "int",
   // `any` in the registry; "MAY be recorded as a JSON string" on spans.
   "gen_ai.input.messages": "string",
   "gen_ai.output.messages": "string",
@@ -169,6 +171,7 @@ describe("attribute types follow the registry, in both OTLP encodings", () => {
       ...(await send("/v1/chat/completions?api_key=sk-secret&debug=1", openaiStream)),
       ...(await send("/v1/messages", anthropicMessage)),
       ...(await send("/v1/chat/completions", { ...openaiStream, model: "mock/broken-stream", n: 1 })),
+      ...(await send("/v1/embeddings", { model: "mock/echo", input: ["a", "b"], encoding_format: "float", dimensions: 8 })),
     ];
     expect(new Set(spans.map((s) => s.encoding))).toEqual(new Set(["json", "protobuf"]));
     const seen = checkTypes(spans, REGISTRY);
@@ -190,6 +193,8 @@ describe("attribute types follow the registry, in both OTLP encodings", () => {
       "gen_ai.tool.definitions",
       "gen_ai.usage.cost",
       "user.id",
+      "gen_ai.request.encoding_formats",
+      "gen_ai.embeddings.dimension.count",
     ]) {
       expect(seen, key).toContain(key);
     }

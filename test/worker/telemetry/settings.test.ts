@@ -29,6 +29,7 @@ function config(tracing: Partial<TracingConfig> | undefined): GatewayConfig {
       conversationId: { header: "x-conversation-id", body_field: undefined },
       sessionId: { header: "x-session-id", body_field: undefined },
       endUser: { from_body: false, hash: false },
+      keep: undefined,
       ...tracing,
     },
   };
@@ -38,6 +39,13 @@ describe("tracingSettings", () => {
   it("is off without a tracing section or at 0%", () => {
     expect(tracingSettings(config(undefined), {})).toBeUndefined();
     expect(tracingSettings(config({ randomSampling: 0 }), {})).toBeUndefined();
+  });
+
+  it("is on at 0% when tracing.keep names a rule: nothing is sampled, held requests are kept by the rules", () => {
+    const keep = { errors: true, slowerThanMs: undefined, costlierThanUsd: undefined, fallbacks: false };
+    const settings = tracingSettings(config({ randomSampling: 0, keep }), {});
+    expect(settings?.sampler).toEqual({ percentage: 0, trustIncoming: true });
+    expect(settings?.keep).toEqual(keep);
   });
 
   it("stays off when OTEL_TRACES_SAMPLER is unknown or its argument invalid", () => {

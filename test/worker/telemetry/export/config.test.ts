@@ -103,6 +103,29 @@ describe("resolveExportTargets from tracing.exporters", () => {
     ]);
   });
 
+  it("a preset's credentials may name secrets: resolved from the bindings; an unset one skips that exporter with a warning", () => {
+    const { notices, warn } = collect();
+    const langfuse = {
+      endpoint: "https://cloud.langfuse.com/api/public/otel/v1/traces",
+      headers: { "x-extra": "1" },
+      protocol: "http/protobuf" as const,
+      preset: { name: "langfuse" as const, options: { public_key: "pk", secret_key: "$LANGFUSE_SECRET_KEY" } },
+    };
+    const honeycomb = {
+      endpoint: "https://api.honeycomb.io/v1/traces",
+      headers: {},
+      protocol: "http/protobuf" as const,
+      preset: { name: "honeycomb" as const, options: { api_key: "$HONEYCOMB_KEY" } },
+    };
+    const targets = resolveExportTargets({ LANGFUSE_SECRET_KEY: "sk" }, [langfuse, honeycomb], warn);
+    expect(targets.map((t) => [t.url, t.headers])).toEqual([
+      [langfuse.endpoint, { authorization: `Basic ${btoa("pk:sk")}`, "x-langfuse-ingestion-version": "4", "x-extra": "1" }],
+    ]);
+    expect(notices).toEqual([
+      "tracegate: not exporting to honeycomb: tracing.exporters[preset=honeycomb].api_key: secret HONEYCOMB_KEY is not set; set it with `wrangler secret put HONEYCOMB_KEY` (or a HONEYCOMB_KEY=... line in .dev.vars for wrangler dev)",
+    ]);
+  });
+
   it("uses endpoints ending in /traces or /trace as given, else appends /v1/traces", () => {
     expect(exporterUrl("https://api.honeycomb.io/v1/traces")).toBe("https://api.honeycomb.io/v1/traces");
     expect(exporterUrl("http://127.0.0.1:4318/v1/traces")).toBe("http://127.0.0.1:4318/v1/traces");
