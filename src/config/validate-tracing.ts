@@ -109,11 +109,11 @@ const readTracing = mapping(
     capture_content_media: withDefault(expectBoolean, false),
     span_attributes: withDefault(readSpanAttributes, { header_prefixes: [], static: {} }),
     exporters: withDefault(listOf(exporter), []),
+    keep: optional(keepRules),
+    metrics: validateMetrics,
     conversation_id: withDefault(readIdSource, { header: "x-conversation-id", body_field: undefined }),
     session_id: withDefault(readIdSource, { header: "x-session-id", body_field: undefined }),
     end_user: withDefault(readEndUser, { from_body: false, hash: false }),
-    keep: optional(keepRules),
-    metrics: validateMetrics,
   },
   { ignored: PLANO_TRACING_KEYS, reasons: PLANO_TRACING_REASONS },
 );
@@ -138,15 +138,15 @@ export function validateTracing(value: unknown, issues: Issues) {
     /** Keep inline base64 media in captured messages instead of a `{type, mime_type, bytes}` placeholder. */
     captureContentMedia: tracing.capture_content_media,
     exporters: tracing.exporters,
+    /** Outcome rules that keep a request's spans the head decision dropped (`tracing.keep`); undefined when unset. */
+    keep: tracing.keep,
+    // Left out when absent, so that a config without it reads as before.
+    ...(tracing.metrics && { metrics: tracing.metrics }),
     /** `gen_ai.conversation.id` / `session.id`: header (lower case) and body field (path of keys) they come from. */
     conversationId: tracing.conversation_id,
     sessionId: tracing.session_id,
     /** The request's own end-user field as `enduser.id`, or hashed as `enduser.pseudo.id`. */
     endUser: tracing.end_user,
-    /** Outcome rules that keep a request's spans the head decision dropped (`tracing.keep`); undefined when unset. */
-    keep: tracing.keep,
-    // Left out when absent, so that a config without it reads as before.
-    ...(tracing.metrics && { metrics: tracing.metrics }),
   };
 }
 

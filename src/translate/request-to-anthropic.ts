@@ -17,6 +17,9 @@ import type {
   UserMessage,
 } from "../formats/openai";
 import { TranslationError } from "./errors";
+import { applyJsonMode } from "./json-mode";
+import { thinkingForEffort } from "./reasoning";
+import { forEachMessage } from "./messages";
 import { isRecord } from "../formats/check";
 import { isImageMediaType, parseDataUrl, parseToolArguments } from "./shared";
 
@@ -154,6 +157,7 @@ function convertToolChoice(req: ChatCompletionRequest): AnthropicToolChoice | un
 /**
  * OpenAI Chat Completions request -> Anthropic Messages request. Fields with no Anthropic equivalent
  * (seed, penalties, logprobs, …) are dropped; `n` > 1 and untranslatable content throw a TranslationError.
+ * `reasoning_effort` turns on extended thinking (reasoning.ts), JSON mode becomes a forced tool (json-mode.ts).
  */
 export function openaiRequestToAnthropic(req: ChatCompletionRequest, upstreamModel: string): MessagesRequest {
   if (req.n != null && req.n > 1) {
@@ -164,28 +168,16 @@ export function openaiRequestToAnthropic(req: ChatCompletionRequest, upstreamMod
   }
   const system: TextBlockParam[] = [];
   const turns: MessageParam[] = [];
-  req.messages.forEach((msg, i) => {
-    switch (msg.role) {
-      case "system":
-      case "developer":
-        system.push(...systemBlocks(msg));
-        break;
-      case "user":
-        appendTurn(turns, "user", userContent(msg, i));
-        break;
-      case "assistant":
-        appendTurn(turns, "assistant", assistantContent(msg));
-        break;
-      case "tool":
-        appendTurn(turns, "user", [toolResult(msg)]);
-        break;
-      default: {
-        const role = String((msg as { role?: unknown }).role);
-        const message = `messages[${i}].role: "${role}" messages cannot be sent to an Anthropic provider`;
-        throw new TranslationError(message, `messages[${i}].role`);
-      }
-    }
-  });
+  forEachMessage(
+    req.messages,
+    {
+      system: (msg) => system.push(...systemBlocks(msg)),
+      user: (msg, i) => appendTurn(turns, "user", userContent(msg, i)),
+      assistant: (msg) => appendTurn(turns, "assistant", assistantContent(msg)),
+      tool: (msg) => appendTurn(turns, "user", [toolResult(msg)]),
+    },
+    "an Anthropic provider",
+  );
 
   const out: MessagesRequest = {
     model: upstreamModel,
@@ -195,8 +187,15 @@ export function openaiRequestToAnthropic(req: ChatCompletionRequest, upstreamMod
   const only = system[0];
   if (system.length === 1 && only && only.cache_control === undefined) out.system = only.text;
   else if (system.length > 0) out.system = system;
-  if (req.temperature != null) out.temperature = req.temperature;
-  if (req.top_p != null) out.top_p = req.top_p;
+  const reasoning = thinkingForEffort(req.reasoning_effort, req.max_completion_tokens ?? req.max_tokens ?? undefined, DEFAULT_MAX_TOKENS);
+  if (reasoning) {
+    out.thinking = reasoning.thinking;
+    out.max_tokens = reasoning.maxTokens;
+  } else {
+    // Anthropic refuses a temperature other than 1 and a narrower top_p while thinking: sent only without it.
+    if (req.temperature != null) out.temperature = req.temperature;
+    if (req.top_p != null) out.top_p = req.top_p;
+  }
   const stop = req.stop == null ? [] : typeof req.stop === "string" ? [req.stop] : req.stop;
   if (stop.length > 0) out.stop_sequences = stop;
   if (req.user) out.metadata = { user_id: req.user };
@@ -210,6 +209,8 @@ export function openaiRequestToAnthropic(req: ChatCompletionRequest, upstreamMod
   const format = req.response_format;
   if (format?.type === "json_schema" && format.json_schema.schema) {
     out.output_config = { format: { type: "json_schema", schema: format.json_schema.schema } };
+  } else if (format?.type === "json_object") {
+    applyJsonMode(out);
   }
   return out;
 }

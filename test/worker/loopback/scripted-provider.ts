@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback, type LoopbackServer } from "../../fixtures/loopback-server";
 import type { OtlpReceiver } from "../../e2e/harness/otlp-receiver";
 import type { QueriedSpan, ReceivedCall, ReceivedRequest, ScriptedAnswer, ScriptedDelivery } from "./context";
 
@@ -70,10 +70,10 @@ async function streamChunks(res: ServerResponse, answer: ScriptedAnswer, record:
  * order (path, headers, body, and its trace headers). `GET /spans?trace=<id>&count=<n>` returns the collector's spans
  * of one trace. `POST /hang/…` never answers: an OTLP endpoint that hangs.
  */
-export async function startScriptedProvider(receiver: OtlpReceiver): Promise<{ url: string; close(): Promise<void> }> {
+export async function startScriptedProvider(receiver: OtlpReceiver): Promise<LoopbackServer> {
   const scripts = new Map<string, ScriptedAnswer>();
-  const deliveries = new Map<string, ScriptedDelivery>();
   const received = new Map<string, (ReceivedRequest & ReceivedCall)[]>();
+  const deliveries = new Map<string, ScriptedDelivery>();
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://loopback");
     if (req.method === "GET" && url.pathname === "/spans") return querySpans(receiver, url, res);
@@ -82,14 +82,14 @@ export async function startScriptedProvider(receiver: OtlpReceiver): Promise<{ u
       req.resume();
       return;
     }
-    if (req.method === "GET" && url.pathname === "/sent") {
-      const sent = deliveries.get(url.searchParams.get("model") ?? "");
-      res.writeHead(sent ? 200 : 404, { "content-type": "application/json" }).end(JSON.stringify(sent ?? null));
-      return;
-    }
     if (req.method === "GET" && url.pathname === "/received") {
       const calls = received.get(url.searchParams.get("model") ?? "") ?? [];
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(calls));
+      return;
+    }
+    if (req.method === "GET" && url.pathname === "/sent") {
+      const sent = deliveries.get(url.searchParams.get("model") ?? "");
+      res.writeHead(sent ? 200 : 404, { "content-type": "application/json" }).end(JSON.stringify(sent ?? null));
       return;
     }
     const body = await readJson(req);
@@ -115,14 +115,5 @@ export async function startScriptedProvider(receiver: OtlpReceiver): Promise<{ u
     if (!answer.chunks) return void res.end(answer.body);
     await streamChunks(res, answer, (sent) => deliveries.set(String(body.model), sent));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(server);
 }

@@ -191,10 +191,10 @@ describe("attribute types follow the registry, in both OTLP encodings", () => {
       "error.type",
       "tracegate.request.model",
       "gen_ai.tool.definitions",
-      "gen_ai.usage.cost",
-      "user.id",
       "gen_ai.request.encoding_formats",
       "gen_ai.embeddings.dimension.count",
+      "gen_ai.usage.cost",
+      "user.id",
     ]) {
       expect(seen, key).toContain(key);
     }

@@ -26,10 +26,10 @@ function config(tracing: Partial<TracingConfig> | undefined): GatewayConfig {
       captureContentMaxBytes: 16 * 1024,
       captureContentMedia: false,
       exporters: [],
+      keep: undefined,
       conversationId: { header: "x-conversation-id", body_field: undefined },
       sessionId: { header: "x-session-id", body_field: undefined },
       endUser: { from_body: false, hash: false },
-      keep: undefined,
       ...tracing,
     },
   };
