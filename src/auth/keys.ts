@@ -3,6 +3,7 @@ import type { ClientKey } from "../config/types";
 
 const encoder = new TextEncoder();
 
+/** The SHA-256 of `text` (UTF-8) as lower-case hex, by Web Crypto: client keys, and hashed end users (telemetry/identity.ts). */
 export async function sha256Hex(text: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
   let hex = "";

@@ -1,4 +1,5 @@
 import type { Attributes } from "@opentelemetry/api";
+import { sha256Hex } from "../auth/keys";
 import type { ApiFormat } from "../errors";
 import { isRecord } from "../formats/check";
 
@@ -49,13 +50,6 @@ function fieldAt(body: unknown, path: readonly string[]): string | undefined {
 function endUserOf(format: ApiFormat, body: Readonly<Record<string, unknown>>): string | undefined {
   if (format === "anthropic") return fieldAt(body, ["metadata", "user_id"]);
   return fieldAt(body, ["safety_identifier"]) ?? fieldAt(body, ["user"]);
-}
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
-  let hex = "";
-  for (const byte of digest) hex += byte.toString(16).padStart(2, "0");
-  return hex;
 }
 
 /** Identity attributes of the client's body (see IdentitySettings); a body field wins over the header. */

@@ -88,7 +88,8 @@ async function delivery(model: string): Promise<ScriptedDelivery> {
   return (await (await fetch(`${provider}/sent?model=${model}`)).json()) as ScriptedDelivery;
 }
 
-describe("a client that leaves a stream early", () => {
+// Each provider stream takes ~0.7 s of paced chunks; a loaded machine needs more than the default 5 s.
+describe("a client that leaves a stream early", { timeout: 20_000 }, () => {
   const cases = [
     { api: "openai", path: "/v1/chat/completions", stream: openaiStream, extra: { stream_options: { include_usage: true } }, price: (10 * 0.15 + 42 * 0.6) / 1e6 },
     { api: "anthropic", path: "/v1/messages", stream: anthropicStream, extra: { max_tokens: 100 }, price: (10 * 1 + 42 * 5) / 1e6 },
