@@ -27,6 +27,16 @@ export const LOOPBACK_ENV = {
   }),
 };
 
+/** A healthy OpenAI Chat Completions answer (one token in, one out), for scripts where only the outcome matters. */
+export const CHAT_OK = JSON.stringify({
+  id: "c1",
+  object: "chat.completion",
+  created: 1,
+  model: "m",
+  choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }],
+  usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+});
+
 let next = 0;
 
 /** Scripts the provider's next answers to a fresh model name, and returns that name. */

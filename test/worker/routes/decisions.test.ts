@@ -1,22 +1,13 @@
 import { inject } from "vitest";
 import { describe, expect, it } from "vitest";
 import "../loopback/context";
-import { scriptAnswer, SPAN_KIND, spansOf, traceIdOf } from "../loopback/client";
+import { CHAT_OK as OK, scriptAnswer, SPAN_KIND, spansOf, traceIdOf } from "../loopback/client";
 import { requestApp } from "../helpers/request";
 
 // The gateway's own decisions on the spans (issue 12): why an attempt follows a failed one, the delay it waited, and
 // what a rate limit refused. Against the scripted provider and collector on loopback.
 const provider = inject("loopbackProvider");
 const collector = inject("loopbackCollector");
-
-const OK = JSON.stringify({
-  id: "c1",
-  object: "chat.completion",
-  created: 1,
-  model: "m",
-  choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }],
-  usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-});
 
 function envWith(extra: Record<string, unknown>) {
   return {
