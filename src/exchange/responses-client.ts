@@ -5,6 +5,7 @@ import type { InputItem, ResponseObject, ResponsesRequest, ResponseStreamEvent }
 import { readResponse, readResponsesEvent } from "../formats/responses-read";
 import { KNOWN_PROVIDERS } from "../providers/known";
 import type { ModelRoute } from "../providers/resolve";
+import { resolveItemReferences } from "../responses-store/references";
 import type { Conversation, ResponsesSession } from "../responses-store/session";
 import type { StreamCodec } from "../streaming/pipe";
 import { encodeSse, type SseEvent } from "../streaming/sse";
@@ -152,9 +153,11 @@ export function responsesClient(session: ResponsesSession): ClientCodec<Response
     format: "openai",
     validate: (body) => ({ req: validate(body), id: newResponseId() }),
     async prepare(call, routes) {
-      const previous = call.req.previous_response_id;
-      if (!previous || routes.every(servesResponses)) return call;
-      return { ...call, conversation: await session.conversation(previous) };
+      // Providers serving the Responses API keep their own state: the store is read only for routes translated.
+      if (routes.every(servesResponses)) return call;
+      const req = await resolveItemReferences(call.req, session);
+      const previous = req.previous_response_id;
+      return { ...call, req, conversation: previous ? await session.conversation(previous) : undefined };
     },
     plan(call, route, clientModel) {
       if (servesResponses(route)) return passthrough(call, route);

@@ -72,7 +72,13 @@ export interface ReasoningItem extends Extra {
   encrypted_content?: string | null;
 }
 
-export type InputItem = InputMessage | FunctionCallItem | FunctionCallOutputItem | ReasoningItem | OutputMessage;
+/** An earlier output item named by its id (resolved from the store where tracegate translates). */
+export interface ItemReference extends Extra {
+  type: "item_reference";
+  id: string;
+}
+
+export type InputItem = InputMessage | FunctionCallItem | FunctionCallOutputItem | ReasoningItem | OutputMessage | ItemReference;
 
 export interface ResponsesFunctionTool extends Extra {
   type: "function";

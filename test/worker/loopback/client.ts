@@ -27,16 +27,6 @@ export const LOOPBACK_ENV = {
   }),
 };
 
-/** A healthy OpenAI Chat Completions answer (one token in, one out), for scripts where only the outcome matters. */
-export const CHAT_OK = JSON.stringify({
-  id: "c1",
-  object: "chat.completion",
-  created: 1,
-  model: "m",
-  choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }],
-  usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-});
-
 let next = 0;
 
 /** Scripts the provider's next answers to a fresh model name, and returns that name. */
@@ -45,6 +35,18 @@ export async function scriptAnswer(answer: ScriptedAnswer): Promise<string> {
   const res = await fetch(`${provider}/script`, { method: "POST", body: JSON.stringify({ model, answer }) });
   if (res.status !== 204) throw new Error(`scripting the provider failed: ${res.status}`);
   return model;
+}
+
+/** A whole OpenAI chat completion answering `content`, as a provider's JSON text. */
+export function completionText(content: string, id = "c1"): string {
+  return JSON.stringify({
+    id,
+    object: "chat.completion",
+    created: 1,
+    model: "m",
+    choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }],
+    usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+  });
 }
 
 /** SSE text of events, each as `event: <type>` (Anthropic) or bare (OpenAI) with its JSON or raw data. */

@@ -1,13 +1,15 @@
 import { inject } from "vitest";
 import { describe, expect, it } from "vitest";
 import "../loopback/context";
-import { CHAT_OK as OK, scriptAnswer, SPAN_KIND, spansOf, traceIdOf } from "../loopback/client";
+import { completionText, scriptAnswer, SPAN_KIND, spansOf, traceIdOf } from "../loopback/client";
 import { requestApp } from "../helpers/request";
 
 // The gateway's own decisions on the spans (issue 12): why an attempt follows a failed one, the delay it waited, and
 // what a rate limit refused. Against the scripted provider and collector on loopback.
 const provider = inject("loopbackProvider");
 const collector = inject("loopbackCollector");
+
+const OK = completionText("ok");
 
 function envWith(extra: Record<string, unknown>) {
   return {

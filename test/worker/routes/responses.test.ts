@@ -247,4 +247,36 @@ describe("POST /v1/responses: previous_response_id kept by tracegate", () => {
     expect(next.status).toBe(404);
     expect(await next.json()).toMatchObject({ error: { param: "previous_response_id", code: "not_found" } });
   });
+
+  it("resolves item_reference inputs from the client's stored responses (as the AI SDK sends them with store on)", async () => {
+    const model = await scriptAnswer({ body: chatAnswer("Paris is sunny.") });
+    const first = (await (await post({ model: `groq/${model}`, input: "Weather?" })).json()) as { output: { id: string }[] };
+    const itemId = first.output[0]?.id ?? "";
+    expect(itemId).toMatch(/^msg_/);
+    const input = [{ role: "user", content: "Weather?" }, { type: "item_reference", id: itemId }, { role: "user", content: "Thanks" }];
+    expect((await post({ model: `groq/${model}`, input })).status).toBe(200);
+    expect((await receivedBy(model))[1]?.body.messages).toEqual([
+      { role: "user", content: "Weather?" },
+      { role: "assistant", content: "Paris is sunny." },
+      { role: "user", content: "Thanks" },
+    ]);
+    const stolen = await post({ model: `groq/${model}`, input }, KEYS.BOB_KEY);
+    expect(stolen.status).toBe(404);
+    expect(await stolen.json()).toMatchObject({ error: { param: "input[1].id" } });
+  });
+
+  it("answers GET /v1/responses/{id} for the client's stored response, and DELETE removes it", async () => {
+    const model = await scriptAnswer({ body: chatAnswer("kept") });
+    const created = (await (await post({ model: `groq/${model}`, input: "x" })).json()) as { id: string };
+    const request = (method: string, key: string) =>
+      requestApp(`/v1/responses/${created.id}`, { method, headers: { authorization: `Bearer ${key}` } }, ENV);
+    const got = await request("GET", KEYS.ALICE_KEY);
+    expect(got.status).toBe(200);
+    expect(await got.json()).toMatchObject({ id: created.id, output_text: "kept" });
+    expect((await request("GET", KEYS.BOB_KEY)).status).toBe(404);
+    expect((await request("DELETE", KEYS.BOB_KEY)).status).toBe(404);
+    const deleted = await request("DELETE", KEYS.ALICE_KEY);
+    expect(await deleted.json()).toEqual({ id: created.id, object: "response.deleted", deleted: true });
+    expect((await request("GET", KEYS.ALICE_KEY)).status).toBe(404);
+  });
 });
