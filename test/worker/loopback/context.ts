@@ -6,6 +6,8 @@ declare module "vitest" {
     loopbackProvider: string;
     /** OTLP/HTTP JSON collector (test/e2e/harness/otlp-receiver.ts): point an exporter at `${url}/v1/traces`. */
     loopbackCollector: string;
+    /** Azure OpenAI, the Gemini API, Vertex AI and its token endpoint (test/e2e/harness/native-providers.ts). */
+    loopbackNative: string;
     /** The mock Amazon Bedrock runtime (test/fixtures/bedrock/mock-bedrock.ts). */
     loopbackBedrock: string;
   }
@@ -21,6 +23,9 @@ export interface ScriptedAnswer {
   readonly body: string;
   /** Further response headers (`retry-after`, rate limits, `set-cookie`…). */
   readonly headers?: Readonly<Record<string, string>>;
+  /** Sent after `body`, one every `chunkIntervalMs` (default 20): a provider that keeps streaming. */
+  readonly chunks?: readonly string[];
+  readonly chunkIntervalMs?: number;
 }
 
 /** The last request the scripted provider received for a model. */
@@ -28,6 +33,14 @@ export interface ReceivedRequest {
   readonly path: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: Record<string, unknown>;
+}
+
+/** What the scripted provider sent for a model (`GET /sent?model=`): chunks written, and whether it got to the end. */
+export interface ScriptedDelivery {
+  readonly chunksWritten: number;
+  readonly finished: boolean;
+  /** The gateway closed the connection before the last chunk. */
+  readonly closedEarly: boolean;
 }
 
 /** A span as the span query returns it (OTLP JSON flattened, attribute values unwrapped). */
