@@ -1,7 +1,8 @@
 // @ts-check
 // The official OTLP metrics schema as .proto text (opentelemetry-proto: collector/metrics/v1/metrics_service.proto,
 // metrics/v1/metrics.proto), comments and language options removed. It uses the common and resource packages of
-// otlp-protos.js, parsed into the same protobufjs root (otlp-schema.js).
+// otlp-protos.js, parsed into the same protobufjs root: by the receiver (otlp-schema.js) and by the Worker's metrics
+// encoder tests.
 
 /** @type {readonly string[]} */
 export const OTLP_METRICS_PROTOS = [
@@ -36,6 +37,7 @@ message Summary { repeated SummaryDataPoint data_points = 1; }
 enum AggregationTemporality {
   AGGREGATION_TEMPORALITY_UNSPECIFIED = 0; AGGREGATION_TEMPORALITY_DELTA = 1; AGGREGATION_TEMPORALITY_CUMULATIVE = 2;
 }
+enum DataPointFlags { DATA_POINT_FLAGS_DO_NOT_USE = 0; DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK = 1; }
 message NumberDataPoint {
   reserved 1;
   repeated opentelemetry.proto.common.v1.KeyValue attributes = 7;

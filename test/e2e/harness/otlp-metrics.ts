@@ -1,6 +1,6 @@
 import { parse, Root } from "protobufjs";
 import { OTLP_PROTOS } from "../../../viewer/otlp-protos.js";
-import { OTLP_METRICS_PROTOS } from "./otlp-metrics-protos";
+import { OTLP_METRICS_PROTOS } from "../../../viewer/otlp-metrics-protos.js";
 
 // The loopback collector's `/v1/metrics`: ExportMetricsServiceRequest bodies (protobuf, decoded with protobufjs and
 // the official schema, or JSON) flattened to one record per data point.

@@ -1,7 +1,7 @@
 import { inject } from "vitest";
 import { describe, expect, it } from "vitest";
 import "../../loopback/context";
-import { receivedBy, scriptAnswer, SPAN_KIND, spansOf, traceIdOf } from "../../loopback/client";
+import { completionText, receivedBy, scriptAnswer, SPAN_KIND, spansOf, traceIdOf } from "../../loopback/client";
 import { requestApp } from "../../helpers/request";
 
 // tracing.keep (issue 13): requests the head decision dropped are recorded until they end, then exported when a
@@ -9,14 +9,7 @@ import { requestApp } from "../../helpers/request";
 const provider = inject("loopbackProvider");
 const collector = inject("loopbackCollector");
 
-const OK = JSON.stringify({
-  id: "c1",
-  object: "chat.completion",
-  created: 1,
-  model: "m",
-  choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }],
-  usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-});
+const OK = completionText("ok");
 const DOWN = { status: 500, body: JSON.stringify({ error: { message: "down", type: "server_error" } }) };
 
 function envWith(tracing: Record<string, unknown>, extra: Record<string, unknown> = {}, entry: Record<string, unknown> = {}) {

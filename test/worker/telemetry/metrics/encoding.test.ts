@@ -6,7 +6,7 @@ import { encodeMetricsProtobuf } from "../../../../src/telemetry/metrics/otlp-pr
 import { MetricStore, type MetricBatch } from "../../../../src/telemetry/metrics/store";
 import type { Resource, Scope } from "../../../../src/telemetry/sdk/span-data";
 import { OTLP_PROTOS } from "../../../../viewer/otlp-protos.js";
-import { OTLP_METRICS_PROTOS } from "../../../e2e/harness/otlp-metrics-protos";
+import { OTLP_METRICS_PROTOS } from "../../../../viewer/otlp-metrics-protos.js";
 
 // The metrics bodies against the official schema: protobuf bytes read field by field with protobufjs' Reader driven
 // by the parsed .proto (workerd refuses the generated codecs' `new Function`); unknown fields and wrong wire types
