@@ -279,4 +279,15 @@ describe("POST /v1/responses: previous_response_id kept by tracegate", () => {
     expect(await deleted.json()).toEqual({ id: created.id, object: "response.deleted", deleted: true });
     expect((await request("GET", KEYS.ALICE_KEY)).status).toBe(404);
   });
+
+  it("hands a provider's 429 on with its retry-after, passed through and translated", async () => {
+    const error = { error: { message: "slow down", type: "rate_limit_error", param: null, code: null } };
+    for (const prefix of ["openai", "groq"]) {
+      const model = await scriptAnswer({ status: 429, headers: { "retry-after": "3" }, body: JSON.stringify(error) });
+      const res = await post({ model: `${prefix}/${model}`, input: "x" });
+      expect(res.status).toBe(429);
+      expect(res.headers.get("retry-after")).toBe("3");
+      expect(await res.json()).toMatchObject({ error: { message: "slow down", type: "rate_limit_error" } });
+    }
+  });
 });
