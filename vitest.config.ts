@@ -11,9 +11,12 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
-            // Workers AI's `AI` binding, replaced in tests by a local Worker answering as it does (tests pass it as
-            // `AI` in the env they give the app).
             miniflare: {
+              // An Analytics Engine dataset (tracing.metrics.analytics_engine), bound for the tests only: deployments
+              // bind their own in wrangler.toml.
+              analyticsEngineDatasets: { GATEWAY_METRICS: { dataset: "tracegate_test" } },
+              // Workers AI's `AI` binding, replaced in tests by a local Worker answering as it does (tests pass it as
+              // `AI` in the env they give the app).
               serviceBindings: { WORKERS_AI_DOUBLE: { name: "workers-ai-double", entrypoint: "WorkersAiDouble" } },
               workers: [
                 {

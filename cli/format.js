@@ -134,6 +134,40 @@ export function formatListLine(/** @type {TraceSummary} */ t, /** @type {Paint} 
   return cols.join("  ") + (err ? ` ${paint(err.color, err.mark)}` : "");
 }
 
+/** Right-aligned columns (the first left-aligned) under a header. */
+function table(/** @type {string[]} */ head, /** @type {string[][]} */ body) {
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? "").length)));
+  const line = (/** @type {string[]} */ row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
+  return [line(head), ...body.map(line)].join("\n");
+}
+
+/** US dollars; "unknown" when nothing had a price. */
+const fmtUsd = (/** @type {number | null} */ usd) => (usd === null ? "unknown" : `$${usd.toFixed(6).replace(/0+$/, "").replace(/\.$/, "")}`);
+
+/**
+ * The metrics section of `tracegate stats`: totals over every request, then per model.
+ * @param {import("../viewer/metrics-series.js").Totals} totals
+ * @param {(import("../viewer/metrics-series.js").Totals & { model: string })[]} models
+ */
+export function formatMetricTotals(totals, models) {
+  const summary =
+    `metrics (every request): ${totals.requests} requests, ${totals.errors} errors, ` +
+    `${totals.inputTokens} input + ${totals.outputTokens} output tokens, cost ${fmtUsd(totals.cost)}`;
+  const head = ["model", "requests", "errors", "input tok", "output tok", "cost", "p50", "p95", "p50 first chunk"];
+  const body = models.map((m) => [
+    m.model,
+    String(m.requests),
+    String(m.errors),
+    String(m.inputTokens),
+    String(m.outputTokens),
+    fmtUsd(m.cost),
+    fmtMs(m.p50Ms),
+    fmtMs(m.p95Ms),
+    fmtMs(m.p50FirstChunkMs),
+  ]);
+  return models.length ? `${summary}\n${table(head, body)}` : summary;
+}
+
 /** The per-model table. */
 export function formatStats(/** @type {ModelStats[]} */ rows) {
   const head = ["model", "requests", "errors", "input tok", "output tok", "p50", "p95", "p50 TTFT", "tok/s"];
@@ -148,7 +182,5 @@ export function formatStats(/** @type {ModelStats[]} */ rows) {
     fmtMs(r.p50TtftMs),
     r.tokensPerSecond === null ? "-" : r.tokensPerSecond.toFixed(1),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? "").length)));
-  const line = (/** @type {string[]} */ row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
-  return [line(head), ...body.map(line)].join("\n");
+  return table(head, body);
 }

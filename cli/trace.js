@@ -1,12 +1,13 @@
 // @ts-check
 // `tracegate trace` and `tracegate stats`: read a running receiver's JSON API and print.
 import { parseArgs } from "node:util";
-import { formatListLine, formatStats, formatTrace, painter } from "./format.js";
+import { formatListLine, formatMetricTotals, formatStats, formatTrace, painter } from "./format.js";
 import { parseDuration, parseWhere } from "../viewer/summary.js";
 
 /** @typedef {import("../viewer/summary.js").TraceSummary} TraceSummary */
 /** @typedef {import("../viewer/summary.js").ModelStats} ModelStats */
 /** @typedef {{ summary: TraceSummary, spans: import("../viewer/span.js").Span[] }} TraceBody */
+/** @typedef {ReturnType<typeof import("../viewer/metrics-series.js").metricSeries>} MetricSeries */
 
 const DEFAULT_URL = "http://127.0.0.1:4318";
 const useColor = () => !process.env.NO_COLOR && (Boolean(process.env.FORCE_COLOR) || process.stdout.isTTY === true);
@@ -110,13 +111,20 @@ export async function runStats(args) {
       url: { type: "string", default: process.env.TRACEGATE_URL ?? DEFAULT_URL },
     },
   });
+  const url = values.url ?? DEFAULT_URL;
   const q = query({ where: values.where, since: values.since });
-  const { models, traces } = /** @type {{ models: ModelStats[], traces: number }} */ (await api(values.url ?? DEFAULT_URL, `/api/stats${q}`));
+  const { models, traces } = /** @type {{ models: ModelStats[], traces: number }} */ (await api(url, `/api/stats${q}`));
+  // The metrics count every request, whatever the trace sampling; `--where` filters traces only.
+  const since = encodeURIComponent(values.since ?? "1h");
+  const metrics = /** @type {MetricSeries} */ (await api(url, `/api/metrics?since=${since}&bucket=${since}`));
+  const withMetrics = metrics.points > 0;
   if (values.json) {
-    console.log(JSON.stringify({ since: values.since, traces, models }, null, 2));
+    const out = { since: values.since, traces, models, ...(withMetrics ? { metrics: { totals: metrics.totals, models: metrics.models } } : {}) };
+    console.log(JSON.stringify(out, null, 2));
     return 0;
   }
   console.log(`last ${values.since}: ${traces} trace${traces === 1 ? "" : "s"}, ${models.reduce((n, m) => n + m.requests, 0)} model calls`);
   if (models.length > 0) console.log(formatStats(models));
+  if (withMetrics) console.log(`\n${formatMetricTotals(metrics.totals, metrics.models)}`);
   return 0;
 }

@@ -57,7 +57,7 @@ function id(/** @type {unknown} */ v, /** @type {"hex" | "base64"} */ encoding, 
 }
 
 /** A 64-bit unsigned value (string, number, or {low, high}) as a decimal string. */
-function u64(/** @type {unknown} */ v) {
+export function u64(/** @type {unknown} */ v) {
   if (typeof v === "string" && /^\d+$/.test(v)) return v;
   if (typeof v === "number" && Number.isFinite(v) && v >= 0) return BigInt(Math.trunc(v)).toString();
   if (isRecord(v) && typeof v.low === "number" && typeof v.high === "number") {
@@ -95,7 +95,7 @@ function anyValue(/** @type {unknown} */ raw) {
 }
 
 /** @returns {Record<string, AttrValue>} */
-function attributes(/** @type {unknown} */ raw) {
+export function attributes(/** @type {unknown} */ raw) {
   /** @type {Record<string, AttrValue>} */
   const out = {};
   for (const kv of list(raw)) {

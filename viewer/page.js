@@ -7,4 +7,5 @@ const read = (/** @type {string} */ name) => readFileSync(new URL(`./page/${name
 
 export const PAGE_HTML = read("index.html");
 export const PAGE_SCRIPT = read("app.js");
+export const METRICS_SCRIPT = read("metrics.js");
 export const PAGE_STYLE = read("style.css");

@@ -10,9 +10,21 @@ import { buildTree, spansOf, traceEnd, traceStart } from "./store.js";
  * @typedef {{
  *   traceId: string, startMs: number, durationMs: number, spanCount: number, root: string, rootService: string,
  *   services: string[], model: string, provider: string, httpStatus: number | null, error: boolean,
- *   inputTokens: number, outputTokens: number
+ *   inputTokens: number, outputTokens: number, cost: number | null
  * }} TraceSummary
  */
+
+/**
+ * A model call's cost in US dollars, as the gateway records it on its CLIENT spans (issue 13, "Cost per call": the
+ * attribute Langfuse reads as the total cost). The seam with src/pricing/: the same name as src/telemetry/keep.
+ */
+export const COST_ATTRIBUTE = "gen_ai.usage.cost";
+
+/** The summed cost of model spans; null when none of them has one (a model without a price is unknown, not $0). */
+function costOf(/** @type {readonly Span[]} */ spans) {
+  const costs = spans.map((s) => numAttr(s, COST_ATTRIBUTE)).filter((v) => v !== undefined);
+  return costs.length ? costs.reduce((a, b) => a + b, 0) : null;
+}
 
 /** Model calls: spans that name a model (the gateway's CLIENT spans, or any app's GenAI spans). */
 export const isModelSpan = (/** @type {Span} */ s) =>
@@ -56,6 +68,7 @@ export function summarize(trace) {
     error: spans.some(isErrorSpan),
     inputTokens: models.reduce((n, s) => n + (numAttr(s, "gen_ai.usage.input_tokens") ?? 0), 0),
     outputTokens: models.reduce((n, s) => n + (numAttr(s, "gen_ai.usage.output_tokens") ?? 0), 0),
+    cost: costOf(models),
   };
 }
 
@@ -122,7 +135,8 @@ export function percentile(sorted, p) {
 /**
  * @typedef {{
  *   model: string, requests: number, errors: number, inputTokens: number, outputTokens: number,
- *   p50Ms: number | null, p95Ms: number | null, p50TtftMs: number | null, tokensPerSecond: number | null
+ *   p50Ms: number | null, p95Ms: number | null, p50TtftMs: number | null, tokensPerSecond: number | null,
+ *   cost: number | null
  * }} ModelStats
  */
 
@@ -169,6 +183,7 @@ export function modelStats(traces) {
         p95Ms: percentile(durations, 0.95),
         p50TtftMs: percentile(ttfts, 0.5),
         tokensPerSecond: genMs > 0 ? (genTokens * 1000) / genMs : null,
+        cost: costOf(spans),
       };
     })
     .sort((a, b) => b.requests - a.requests || a.model.localeCompare(b.model));

@@ -11,6 +11,7 @@ import {
 } from "./check";
 import { listOf, mapping, optional, withDefault, type Frozen } from "./schema";
 import { exporter } from "./validate-exporter";
+import { validateMetrics } from "./validate-metrics";
 
 
 /** Plano tracing keys for its Envoy tracer and internal spans. */
@@ -90,6 +91,7 @@ const readTracing = mapping(
     span_attributes: withDefault(readSpanAttributes, { header_prefixes: [], static: {} }),
     exporters: withDefault(listOf(exporter), []),
     keep: optional(keepRules),
+    metrics: validateMetrics,
   },
   { ignored: PLANO_TRACING_KEYS, reasons: PLANO_TRACING_REASONS },
 );
@@ -116,6 +118,8 @@ export function validateTracing(value: unknown, issues: Issues) {
     exporters: tracing.exporters,
     /** Outcome rules that keep a request's spans the head decision dropped (`tracing.keep`); undefined when unset. */
     keep: tracing.keep,
+    // Left out when absent, so that a config without it reads as before.
+    ...(tracing.metrics && { metrics: tracing.metrics }),
   };
 }
 

@@ -133,12 +133,12 @@ export async function attemptCall<Req>(
   const { maxResponseBytes, maxStreamEventBytes } = c.get("config");
   const { url, send } = destination(route, plan, { env: c.env, streaming, maxResponseBytes });
   const trace = c.get("trace");
-  // Span attributes and the response tap cost allocations on every request: only when a span records or a token
-  // rate limit needs the usage.
+  // Span attributes and the response tap cost allocations on every request: only when a span records, metrics
+  // measure the call, or a token rate limit needs the usage.
   const attributes = trace.recording ? callAttributes(trace, route, plan, { url, streaming, attempt, after }) : {};
   // Server-Timing reports a non-streamed answer's cost whenever tracing is on (a stream's headers leave first).
   const tap =
-    trace.recording || onTokens || (trace.reportsCost && !streaming)
+    trace.recording || trace.metering || onTokens || (trace.reportsCost && !streaming)
       ? tapFor(plan, plan.api ?? provider.interface, trace.captureContent)
       : undefined;
   const retryOn = provider.retry.onStatus;
@@ -159,6 +159,7 @@ export async function attemptCall<Req>(
         propagate: provider.propagateTraceContext,
         observer: tap,
         pricing: tap && { configured: route.pricing, provider: provider.otelName, model: route.upstreamModel },
+        identity: { provider: provider.otelName, model: route.upstreamModel, url },
       },
       onEnd:
         tap && onTokens

@@ -133,7 +133,10 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamExchan
     response,
     settle: (outcome) => finish(callOutcome(outcome, status), outcome.kind === "complete" ? outcome.json : undefined),
     onFirstChunk: () => call.firstChunk(),
-    observe: (event) => observer?.observeEvent(event),
+    observe: (event) => {
+      observer?.observeEvent(event);
+      call.chunk();
+    },
     abort: () => controller.abort(),
     bodyError: () =>
       timedOut

@@ -10,7 +10,11 @@ import { matchedRoutes } from "hono/route";
 import type { AppEnv } from "../env";
 import { tracedRequest, type CallSpanOptions, type CallReport } from "../telemetry/call-span";
 import { clientSpanAttributes, endServerSpan, serverAttributes, serverTiming } from "../telemetry/server-span";
+import type { ExportDeps } from "../telemetry/export/exporter";
 import { exportBuffered } from "../telemetry/export/loop";
+import { isolateMetricStore, meteredTrace, RequestMeter } from "../telemetry/metrics/meter";
+import { endRequestMetrics } from "../telemetry/metrics/request-end";
+import { metricsSettings, type MetricsSettings } from "../telemetry/metrics/settings";
 import { newSpanId, newTraceId } from "../telemetry/sdk/ids";
 import { passthroughTrace } from "../telemetry/request-trace";
 import { decide } from "../telemetry/propagation/sampler";
@@ -49,11 +53,22 @@ function matchedRoute(c: HonoContext<AppEnv>): string | undefined {
 export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppEnv> {
   const tracer = provider.getTracer(GATEWAY_SCOPE.name, GATEWAY_SCOPE.version);
   return async (c, next) => {
-    const settings = tracingSettings(c.get("config"), c.env);
+    const config = c.get("config");
+    const settings = tracingSettings(config, c.env);
+    const metrics = metricsSettings(config, c.env);
     const headers = c.req.raw.headers;
+    // Metrics measure every request, whatever the sampling decided (or with tracing off).
+    const meter = metrics && requestMeter(c, metrics);
     if (!settings) {
-      c.set("trace", passthroughTrace(headers));
-      return next();
+      const passthrough = passthroughTrace(headers);
+      if (!meter) {
+        c.set("trace", passthrough);
+        return next();
+      }
+      c.set("trace", meteredTrace(passthrough, meter));
+      await next();
+      c.executionCtx.waitUntil(endMetrics(c, meter, metrics));
+      return;
     }
     const parent = parseTraceparent(headers.get("traceparent"));
     const incoming = parent ? parseTracestate(headers.get("tracestate")) : undefined;
@@ -78,13 +93,14 @@ export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppE
     // Plano's span_attributes go on the SERVER span and on every CLIENT span: mapped once per request.
     const extraAttributes = recording ? requestHeaderAttributes(settings, headers) : {};
     const route = recording ? matchedRoute(c) : undefined;
+    const ray = recording ? headers.get("cf-ray") : null;
     const server: Span = recording
       ? startServerSpan(
           recorder,
           spanContext,
           parent && { traceId: parent.traceId, spanId: parent.parentId, traceFlags: parent.flags, isRemote: true },
           route ? `${c.req.method} ${route}` : c.req.method,
-          serverAttributes(c.req.raw, route, extraAttributes, c.get("clientName")),
+          serverAttributes(c.req.raw, route, extraAttributes, c.get("clientName"), ray),
         )
       : trace.wrapSpanContext(spanContext);
     const ctx = trace.setSpan(contextWithRecorder(ROOT_CONTEXT, recorder), server);
@@ -97,14 +113,16 @@ export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppE
       recording,
       flags: decision.flags,
       tracestate,
-      extraAttributes: recording ? clientSpanAttributes(extraAttributes, headers) : extraAttributes,
+      extraAttributes: recording ? clientSpanAttributes(extraAttributes, ray) : extraAttributes,
     };
-    c.set("trace", tracedRequest(tracer, ctx, opts, timings));
+    const traced = tracedRequest(tracer, ctx, opts, timings);
+    c.set("trace", meter ? meteredTrace(traced, meter) : traced);
     await apiContext.with(ctx, next);
 
     const traceparent = formatTraceparent(decision.traceId, spanContext.spanId, decision.flags);
     c.res.headers.set("traceresponse", traceparent);
     c.res.headers.append("server-timing", serverTiming(traceparent, timings));
+    if (meter && metrics) c.executionCtx.waitUntil(endMetrics(c, meter, metrics));
     if (!recording) return;
     c.executionCtx.waitUntil(finish(server, c.res.status, recorder, timings, settings, held));
   };
@@ -133,8 +151,28 @@ async function finish(
   }
   for (const decorate of settings.spanDecorators) decorate(spans);
   isolateSpanBuffer.add(spans);
-  await exportBuffered(isolateSpanBuffer, settings.targets, settings.resource, {
-    fetch: (input, init) => fetch(input, init),
-    log: (message) => console.warn(message),
-  });
+  await exportBuffered(isolateSpanBuffer, settings.targets, settings.resource, EXPORT_DEPS);
+}
+
+const EXPORT_DEPS: ExportDeps = {
+  fetch: (input, init) => fetch(input, init),
+  log: (message) => console.warn(message),
+};
+
+/** The request's meter: into the isolate store when OTLP metrics export, with the client's name when configured. */
+function requestMeter(c: HonoContext<AppEnv>, metrics: MetricsSettings): RequestMeter {
+  const store = metrics.targets.length > 0 ? isolateMetricStore : undefined;
+  return new RequestMeter(store, metrics.clientAttribute ? c.get("clientName") : undefined);
+}
+
+/** The request's end for the metrics (duration, Analytics Engine point, export), once its response has ended. */
+function endMetrics(c: HonoContext<AppEnv>, meter: RequestMeter, metrics: MetricsSettings): Promise<void> {
+  const served = {
+    method: c.req.method,
+    route: matchedRoute(c),
+    scheme: c.req.url.startsWith("https:") ? "https" : "http",
+    status: c.res.status,
+    client: c.get("clientName"),
+  };
+  return endRequestMetrics(meter, served, metrics, c.env, EXPORT_DEPS);
 }

@@ -1,5 +1,6 @@
 import { callPrice } from "../pricing/match";
 import { callCost } from "../pricing/price";
+import type { TokenUsage } from "./genai/tap-shared";
 import type { CallPricing, ResponseObserver } from "./request-trace";
 
 /** A request's cost so far, over its calls, for `Server-Timing`. */
@@ -17,10 +18,15 @@ export interface CostReport {
 export function recordCallCost(observer: ResponseObserver, pricing: CallPricing, report: CostReport): number | undefined {
   const usage = observer.usage();
   if (usage.input === undefined && usage.output === undefined) return undefined;
-  const cost = callCost(usage, callPrice(pricing.configured, pricing.provider, observer.responseModel(), pricing.model));
+  const cost = costOf(usage, observer.responseModel(), pricing);
   if (cost === undefined) report.costUnknown = true;
   else report.cost = (report.cost ?? 0) + cost;
   return cost;
+}
+
+/** One call's cost in USD from its usage (span and metrics alike); undefined when unknown. */
+export function costOf(usage: TokenUsage, responseModel: string | undefined, pricing: CallPricing): number | undefined {
+  return callCost(usage, callPrice(pricing.configured, pricing.provider, responseModel, pricing.model));
 }
 
 /** A cost in USD as `Server-Timing` and the CLI print it: fixed-point, at most 9 decimals, no trailing zeros. */

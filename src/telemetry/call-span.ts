@@ -63,6 +63,7 @@ export function tracedRequest(tracer: Tracer, ctx: Context, opts: CallSpanOption
     captureMedia: opts.captureMedia,
     recording: opts.recording,
     reportsCost: true,
+    metering: false,
     hold: () => holdRecorder(ctx),
     requested(model) {
       timings.requestedModel = model;
@@ -91,6 +92,7 @@ export function tracedRequest(tracer: Tracer, ctx: Context, opts: CallSpanOption
           timings.ttfb = Date.now() - start;
           if (recording) span.setAttribute("http.response.status_code", status);
         },
+        chunk() {},
         firstChunk() {
           if (!recording) return;
           span.setAttribute("gen_ai.response.time_to_first_chunk", (Date.now() - start) / 1000);
@@ -131,7 +133,8 @@ function withExtra(extra: Attributes, own: Attributes): Attributes {
   return Object.keys(extra).length === 0 ? own : { ...extra, ...own };
 }
 
-function failureOf(outcome: CallOutcome): CallFailure | undefined {
+/** How a call failed (`error.type` and a message), or undefined when it did not. */
+export function failureOf(outcome: CallOutcome): CallFailure | undefined {
   if (outcome.kind === "cancelled") return { type: "cancelled", message: "client cancelled the request" };
   if (outcome.kind === "error") return { type: outcome.error.type, message: outcome.error.message };
   if (outcome.status >= 400) return { type: String(outcome.status), message: `provider answered ${outcome.status}` };

@@ -28,6 +28,16 @@ export interface CallPricing {
   readonly model: string;
 }
 
+/** Which model call this is, for the metrics (recorded on every request, whether its spans record or not). */
+export interface CallIdentity {
+  /** `gen_ai.provider.name`. */
+  readonly provider: string;
+  /** `gen_ai.request.model`: the model sent to the provider. */
+  readonly model: string;
+  /** The provider endpoint (server.address / server.port). */
+  readonly url: string;
+}
+
 export interface ClientCallInit {
   readonly name: string;
   readonly attributes: Attributes;
@@ -36,6 +46,8 @@ export interface ClientCallInit {
   readonly observer?: ResponseObserver;
   /** Prices the call from the observer's usage (span, Server-Timing); absent for calls that are not model calls. */
   readonly pricing?: CallPricing;
+  /** Set for model calls: only those are measured for the GenAI metrics. */
+  readonly identity?: CallIdentity;
 }
 
 /** One upstream attempt as telemetry sees it: its CLIENT span and the trace headers it carries. */
@@ -44,6 +56,8 @@ export interface ClientCall {
   readonly headers: Readonly<Record<string, string>>;
   responded(status: number): void;
   firstChunk(): void;
+  /** Each stream event, after the observer saw it (time per output chunk). */
+  chunk(): void;
   end(outcome: CallOutcome): void;
 }
 
@@ -56,6 +70,8 @@ export interface RequestTrace {
   readonly recording: boolean;
   /** Tracing is on, sampled or not: `Server-Timing` carries a non-streamed answer's cost, so its usage is read. */
   readonly reportsCost: boolean;
+  /** Whether calls are measured for metrics: the response tap is needed for usage even when no span records. */
+  readonly metering: boolean;
   /** The model the client asked for (an alias or a model name): `tracegate.request.model` on the SERVER and CLIENT spans. */
   requested(model: string): void;
   /** A route (`provider/model`, or `client` for the client's own limits) that a rate limit refused. */
@@ -79,6 +95,7 @@ export function passthroughTrace(incoming: Headers): RequestTrace {
     headers,
     responded() {},
     firstChunk() {},
+    chunk() {},
     end() {},
   };
   const silent: ClientCall = { ...call, headers: {} };
@@ -87,6 +104,7 @@ export function passthroughTrace(incoming: Headers): RequestTrace {
     captureMedia: false,
     recording: false,
     reportsCost: false,
+    metering: false,
     requested() {},
     refused() {},
     startCall: (init) => (init.propagate ? call : silent),

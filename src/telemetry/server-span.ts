@@ -25,13 +25,15 @@ export function rawPath(url: string): string {
  * The SERVER span's HTTP attributes: method, path as it arrived, the matched route, user agent, and what Cloudflare
  * says of the client and the data centre, the host and port addressed, the query (secrets redacted), and the
  * authenticated client's name (never its key). `headerAttributes`
- * (Plano's span_attributes) come first.
+ * (Plano's span_attributes) come first. `ray` is the request's `cf-ray` header, read once for this span and the
+ * CLIENT spans (clientSpanAttributes).
  */
 export function serverAttributes(
   req: Request,
   route: string | undefined,
   headerAttributes: Attributes,
   clientName: string | undefined,
+  ray: string | null,
 ): Attributes {
   const url = req.url; // a getter that makes a new string on each read
   const cf = (req as { cf?: { colo?: unknown } }).cf;
@@ -48,7 +50,6 @@ export function serverAttributes(
   if (ua) attributes["user_agent.original"] = ua;
   const client = req.headers.get("cf-connecting-ip");
   if (client) attributes["client.address"] = client;
-  const ray = req.headers.get("cf-ray");
   if (ray) attributes["cloudflare.ray_id"] = ray;
   if (typeof cf?.colo === "string") attributes["cloudflare.colo"] = cf.colo;
   if (clientName !== undefined) attributes["tracegate.client.name"] = clientName;
@@ -73,8 +74,7 @@ export function serverTiming(traceparent: string, timings: CallReport): string {
  * The attributes every CLIENT span of a request carries: Plano's span_attributes and the request's `cf-ray` (as
  * `cloudflare.ray_id`, like the SERVER span), which ties the call to Cloudflare's own logs and Workers traces.
  */
-export function clientSpanAttributes(headerAttributes: Attributes, headers: Headers): Attributes {
-  const ray = headers.get("cf-ray");
+export function clientSpanAttributes(headerAttributes: Attributes, ray: string | null): Attributes {
   return ray ? { ...headerAttributes, "cloudflare.ray_id": ray } : headerAttributes;
 }
 

@@ -64,7 +64,7 @@ describe("trace list", () => {
     await page.waitForSelector(`tr.trace-row[data-trace-id="${KNOWN_TRACE_ID}"]`);
     const rows = await rowsOf("tr.trace-row", "data-trace-id");
     expect(rows.map((r) => r[0])).toEqual([ERR_TRACE, KNOWN_TRACE_ID]);
-    expect(rows[1]?.slice(2)).toEqual(["support-bot: answer-question", "openai/gpt-4o-mini", "200", "420 ms", "12 → 40", "3", "4bf92f35"]);
+    expect(rows[1]?.slice(2)).toEqual(["support-bot: answer-question", "openai/gpt-4o-mini", "200", "420 ms", "12 → 40", "3", "4bf92f35", "unknown"]);
     expect(rows[0]?.[4]).toBe("502");
     expect(await page.getAttribute(`tr[data-trace-id="${ERR_TRACE}"] td:nth-child(4)`, "class")).toBe("s5xx");
   });
@@ -160,6 +160,6 @@ describe("models page", () => {
     await page.selectOption("#since", "all");
     await page.waitForSelector('tr[data-model="openai/gpt-4o-mini"]');
     const known = await page.locator('tr[data-model="openai/gpt-4o-mini"] td').allTextContents();
-    expect(known).toEqual(["openai/gpt-4o-mini", "1", "0", "12", "40", "380 ms", "380 ms", "180 ms", "200.0"]);
+    expect(known).toEqual(["openai/gpt-4o-mini", "1", "0", "12", "40", "380 ms", "380 ms", "180 ms", "200.0", "unknown"]);
   });
 });

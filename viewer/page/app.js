@@ -1,7 +1,7 @@
-// tracegate trace viewer: list (/), trace waterfall (/trace/:id), per-model summary (/models).
+// tracegate trace viewer: list (/), trace waterfall (/trace/:id), per-model summary (/models), metrics (/metrics).
 // Vanilla JS reading the receiver's JSON API; every view refreshes itself every 2 seconds.
 // A module (type="module" in index.html): nothing here leaks into the global scope.
-export {};
+import { renderMetrics } from "./metrics.js";
 
 const REFRESH_MS = 2000;
 const app = document.getElementById("app");
@@ -40,6 +40,8 @@ function fmtMs(ms) {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   return `${(ms / 1000).toFixed(2)} s`;
 }
+/** US dollars; "unknown" when no call had a price (never $0 for a missing price). */
+const fmtCost = (usd) => (usd === null || usd === undefined ? "unknown" : `$${usd < 0.01 && usd > 0 ? usd.toPrecision(2) : usd.toFixed(4)}`);
 const fmtTime = (ms) => new Date(ms).toLocaleTimeString([], { hour12: false }) + "." + String(Math.floor(ms % 1000)).padStart(3, "0");
 const fmtDate = (ms) => new Date(ms).toLocaleString([], { hour12: false });
 
@@ -115,12 +117,13 @@ async function refreshList() {
         h("td", { class: "num" }, t.inputTokens || t.outputTokens ? `${t.inputTokens} → ${t.outputTokens}` : "–"),
         h("td", { class: "num" }, t.spanCount),
         h("td", { class: "mono muted" }, t.traceId.slice(0, 8)),
+        h("td", { class: "num" }, fmtCost(t.cost)),
       ),
     );
     const table = h(
       "table",
       { id: "traces" },
-      h("thead", {}, h("tr", {}, ["time", "root", "model", "status", "duration", "tokens", "spans", "trace"].map((c, i) => h("th", { class: i >= 4 && i <= 6 ? "num" : "" }, c)))),
+      h("thead", {}, h("tr", {}, ["time", "root", "model", "status", "duration", "tokens", "spans", "trace", "cost"].map((c, i) => h("th", { class: (i >= 4 && i <= 6) || i === 8 ? "num" : "" }, c)))),
       h("tbody", {}, rows),
     );
     const list = document.getElementById("list");
@@ -252,7 +255,7 @@ async function renderModels() {
   try {
     const { models, traces } = await api(window_ === "all" ? "/api/stats" : `/api/stats?since=${window_}`);
     const select = h("select", { id: "since", onchange: (e) => { window_ = e.target.value; void renderModels(); } }, ["15m", "1h", "1d", "30d", "all"].map((w) => h("option", { value: w, selected: w === window_ }, w === "all" ? "all traces held" : `last ${w}`)));
-    const head = ["model", "requests", "errors", "input tokens", "output tokens", "p50 latency", "p95 latency", "p50 TTFT", "tokens/s"];
+    const head = ["model", "requests", "errors", "input tokens", "output tokens", "p50 latency", "p95 latency", "p50 TTFT", "tokens/s", "cost"];
     const rows = models.map((m) =>
       h(
         "tr",
@@ -266,6 +269,7 @@ async function renderModels() {
         h("td", { class: "num" }, fmtMs(m.p95Ms)),
         h("td", { class: "num" }, fmtMs(m.p50TtftMs)),
         h("td", { class: "num" }, m.tokensPerSecond === null ? "–" : m.tokensPerSecond.toFixed(1)),
+        h("td", { class: "num" }, fmtCost(m.cost)),
       ),
     );
     app.replaceChildren(
@@ -292,12 +296,15 @@ function route() {
   const path = location.pathname;
   document.getElementById("nav-traces").classList.toggle("active", path === "/" || path.startsWith("/trace/"));
   document.getElementById("nav-models").classList.toggle("active", path === "/models");
+  document.getElementById("nav-metrics").classList.toggle("active", path === "/metrics");
   const trace = /^\/trace\/([0-9a-fA-F]+|last)$/.exec(path);
   if (trace) {
     selected = null;
     void renderTrace(trace[1]);
   } else if (path === "/models") {
     void renderModels();
+  } else if (path === "/metrics") {
+    void renderMetrics({ app, h, api, setStatus, schedule, fmtMs, fmtCost });
   } else {
     app.replaceChildren();
     void renderList();

@@ -21,6 +21,7 @@ type Env = Readonly<Record<string, unknown>>;
 type Warn = (message: string) => void;
 
 export const DEFAULT_TRACES_URL = "http://localhost:4318/v1/traces";
+export const DEFAULT_METRICS_URL = "http://localhost:4318/v1/metrics";
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
 const defaultWarn: Warn = (message) => console.warn(message);
@@ -33,9 +34,12 @@ function variable(env: Env, name: string): string | undefined {
   return trimmed === "" ? undefined : trimmed;
 }
 
-/** The traces-specific variable wins over the generic one. */
-const pick = (env: Env, suffix: string) =>
-  variable(env, `OTEL_EXPORTER_OTLP_TRACES_${suffix}`) ?? variable(env, `OTEL_EXPORTER_OTLP_${suffix}`);
+/** What is exported: spans to `/v1/traces`, metrics to `/v1/metrics`. */
+export type Signal = "traces" | "metrics";
+
+/** The signal-specific variable (`OTEL_EXPORTER_OTLP_TRACES_*`, `..._METRICS_*`) wins over the generic one. */
+const pick = (env: Env, suffix: string, signal: Signal) =>
+  variable(env, `OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_${suffix}`) ?? variable(env, `OTEL_EXPORTER_OTLP_${suffix}`);
 
 /** `k1=v1,k2=v2` with percent-encoded values (W3C Baggage-like). Pairs that do not parse are skipped. */
 export function parseHeaders(value: string | undefined): Record<string, string> {
@@ -80,38 +84,45 @@ function httpUrl(url: string, warn: Warn): string | undefined {
  * A `tracing.exporters[].endpoint`: used as given when its path already names the traces resource (ends in
  * `/traces` or `/trace`, e.g. `/v1/traces`, Langtrace's `/api/trace`); otherwise a base URL to which `/v1/traces`
  * is appended (`http://collector:4318` -> `http://collector:4318/v1/traces`, `https://host/otlp` ->
- * `https://host/otlp/v1/traces`).
+ * `https://host/otlp/v1/traces`). For metrics the same endpoint names `/v1/metrics`: a path ending in `/metrics` is
+ * used as given, a traces path has its last segment replaced (`/v1/traces` -> `/v1/metrics`), a base URL gets
+ * `/v1/metrics` appended.
  */
-export function exporterUrl(endpoint: string): string {
+export function exporterUrl(endpoint: string, signal: Signal = "traces"): string {
   const trimmed = endpoint.trim();
   try {
     const u = new URL(trimmed);
     const path = u.pathname.replace(/\/+$/, "");
-    if (/\/traces?$/.test(path)) return trimmed;
-    u.pathname = `${path}/v1/traces`;
+    if (signal === "traces") {
+      if (/\/traces?$/.test(path)) return trimmed;
+      u.pathname = `${path}/v1/traces`;
+      return u.href;
+    }
+    if (/\/metrics$/.test(path)) return trimmed;
+    u.pathname = /\/traces?$/.test(path) ? path.replace(/traces?$/, "metrics") : `${path}/v1/metrics`;
     return u.href;
   } catch {
     return trimmed; // rejected by httpUrl
   }
 }
 
-function protocolFrom(env: Env, warn: Warn): ExportProtocol {
-  const value = pick(env, "PROTOCOL");
+function protocolFrom(env: Env, warn: Warn, signal: Signal): ExportProtocol {
+  const value = pick(env, "PROTOCOL", signal);
   if (value === undefined || value === "http/protobuf" || value === "http/json") return value ?? "http/protobuf";
   warn(`tracegate: OTLP protocol "${value}" is not supported in Workers; using http/protobuf`);
   return "http/protobuf";
 }
 
-function compressionFrom(env: Env, warn: Warn): "gzip" | "none" {
-  const value = pick(env, "COMPRESSION")?.toLowerCase();
+function compressionFrom(env: Env, warn: Warn, signal: Signal): "gzip" | "none" {
+  const value = pick(env, "COMPRESSION", signal)?.toLowerCase();
   if (value === undefined || value === "none") return "none";
   if (value === "gzip") return "gzip";
   warn(`tracegate: OTLP compression "${value}" is not supported; sending uncompressed`);
   return "none";
 }
 
-function timeoutFrom(env: Env, warn: Warn): number {
-  const value = pick(env, "TIMEOUT");
+function timeoutFrom(env: Env, warn: Warn, signal: Signal): number {
+  const value = pick(env, "TIMEOUT", signal);
   if (value === undefined) return DEFAULT_TIMEOUT_MS;
   const ms = Number(value);
   if (Number.isFinite(ms) && ms > 0) return Math.round(ms);
@@ -149,9 +160,10 @@ export function presetDecorators(exporters: readonly ExporterConfig[]): SpanDeco
 }
 
 /**
- * The export targets: each `tracing.exporters[]` entry when there are any (with its own headers and protocol),
+ * The export targets of a signal: each configured exporter when there are any (with its own headers and protocol),
  * else one target from `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` (as is), `OTEL_EXPORTER_OTLP_ENDPOINT` (+ `/v1/traces`)
- * or `http://localhost:4318/v1/traces`, with the `..._HEADERS` and `..._PROTOCOL` variables. Compression and
+ * or `http://localhost:4318/v1/traces`, with the `..._HEADERS` and `..._PROTOCOL` variables (metrics: the
+ * `OTEL_EXPORTER_OTLP_METRICS_*` variables and `/v1/metrics`). Compression and
  * timeout variables apply to every target. Header variables only go to the endpoint from the variables, never to
  * config exporters: a credential meant for one backend must not reach another.
  */
@@ -159,24 +171,27 @@ export function resolveExportTargets(
   env: Env,
   exporters: readonly ExporterConfig[],
   warn: Warn = defaultWarn,
+  signal: Signal = "traces",
 ): ExportTarget[] {
-  const compression = compressionFrom(env, warn);
-  const timeoutMs = timeoutFrom(env, warn);
+  const compression = compressionFrom(env, warn, signal);
+  const timeoutMs = timeoutFrom(env, warn, signal);
   if (exporters.length > 0) {
     const targets: ExportTarget[] = [];
     for (const e of exporters) {
-      const url = httpUrl(exporterUrl(e.endpoint), warn);
+      const url = httpUrl(exporterUrl(e.endpoint, signal), warn);
       const headers = url && presetHeaders(e, env, warn);
       if (url && headers) targets.push({ url, headers, protocol: e.protocol, compression, timeoutMs });
     }
     return targets;
   }
-  const tracesEndpoint = variable(env, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
+  const signalEndpoint = variable(env, `OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT`);
   const base = variable(env, "OTEL_EXPORTER_OTLP_ENDPOINT");
-  const raw = tracesEndpoint ?? (base !== undefined ? `${base.replace(/\/+$/, "")}/v1/traces` : DEFAULT_TRACES_URL);
+  const fallback = signal === "traces" ? DEFAULT_TRACES_URL : DEFAULT_METRICS_URL;
+  const raw = signalEndpoint ?? (base !== undefined ? `${base.replace(/\/+$/, "")}/v1/${signal}` : fallback);
   const url = httpUrl(raw, warn);
   if (!url) return [];
-  return [{ url, headers: parseHeaders(pick(env, "HEADERS")), protocol: protocolFrom(env, warn), compression, timeoutMs }];
+  const headers = parseHeaders(pick(env, "HEADERS", signal));
+  return [{ url, headers, protocol: protocolFrom(env, warn, signal), compression, timeoutMs }];
 }
 
 /**

@@ -76,7 +76,8 @@ function chunks(protocol: ExportProtocol, resource: Resource, spans: SpanData[],
   return out;
 }
 
-async function gzip(body: Uint8Array): Promise<Uint8Array> {
+/** A body gzipped (CompressionStream), for targets with `compression: gzip`. */
+export async function gzip(body: Uint8Array): Promise<Uint8Array> {
   const stream = new Blob([body]).stream().pipeThrough(new CompressionStream("gzip"));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
@@ -118,7 +119,7 @@ async function post(target: ExportTarget, body: Uint8Array, timeoutMs: number, d
   return { ok: false, retryable: RETRYABLE.has(status), status, retryAfter };
 }
 
-interface ChunkResult {
+export interface ChunkResult {
   ok: boolean;
   status?: number;
   error?: string;
@@ -126,7 +127,8 @@ interface ChunkResult {
   partial?: PartialSuccess;
 }
 
-async function send(target: ExportTarget, body: Uint8Array, deadline: number, deps: ExportDeps): Promise<ChunkResult> {
+/** POSTs one body to a target, retrying as the OTLP spec says until `deadline` (also the metrics exporter's POST). */
+export async function send(target: ExportTarget, body: Uint8Array, deadline: number, deps: ExportDeps): Promise<ChunkResult> {
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? defaultSleep;
   const random = deps.random ?? Math.random;

@@ -9,9 +9,15 @@ const UINT64 = (1n << 64n) - 1n;
 
 /** A growable byte buffer with the few protobuf primitives the trace messages need. */
 export class Writer {
-  buf = new Uint8Array(4096);
-  view = new DataView(this.buf.buffer);
+  buf: Uint8Array;
+  view: DataView;
   pos = 0;
+
+  /** @param capacity the bytes first reserved: a good guess saves growing (a copy each time) while writing. */
+  constructor(capacity = 4096) {
+    this.buf = new Uint8Array(capacity);
+    this.view = new DataView(this.buf.buffer);
+  }
 
   private ensure(extra: number): void {
     if (this.pos + extra <= this.buf.length) return;

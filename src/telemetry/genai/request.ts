@@ -101,7 +101,7 @@ function responsesAttributes(b: JsonRecord, streaming: boolean): Attributes {
 const SERVER_CACHE_LIMIT = 64;
 const serverCache = new Map<string, Readonly<Attributes>>();
 
-/** server.address / server.port of a provider URL (cached per URL). */
+/** server.address / server.port of a provider URL (cached per URL; also the metrics' attributes). */
 export function serverAttributesOf(url: string): Readonly<Attributes> {
   let attrs = serverCache.get(url);
   if (attrs === undefined) {

@@ -19,7 +19,7 @@ export interface ResponseTap {
    * `captureContent` is true *and* the tap was created with `captureContent: true`, gen_ai.output.messages.
    */
   attributes(captureContent: boolean): Attributes;
-  /** Usage as numbers, for other consumers (token rate limits, cost): undefined fields when unknown. */
+  /** Usage as numbers, for other consumers (metrics, token rate limits, cost): undefined fields when unknown. */
   usage(): TokenUsage;
   /** `gen_ai.response.model`: the model that answered, as the provider names it (prices it). */
   responseModel(): string | undefined;

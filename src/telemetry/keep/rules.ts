@@ -7,9 +7,8 @@ type KeepReason = "error" | "fallback" | "slow" | "costly";
 const SAMPLING_REASON_ATTRIBUTE = "tracegate.sampling.reason";
 
 /**
- * The CLIENT span attribute holding one call's cost in US dollars, as a number: the seam with src/pricing/ (issue
- * 13, "Cost per call"), which sets it. Named here until that module lands; `costlier_than_usd` sums it over the
- * request's spans, so a call without a price adds nothing.
+ * The CLIENT span attribute holding one call's cost in US dollars (a double), set by telemetry/call-span.ts from
+ * src/pricing/. `costlier_than_usd` sums it over the request's spans, so a call without a price adds nothing.
  */
 const CALL_COST_ATTRIBUTE = "gen_ai.usage.cost";
 

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
 import { ExportTraceServiceRequest } from "../../../viewer/otlp-schema.js";
+import { metricPoints, type ReceivedPoint } from "./otlp-metrics";
 
 /** A span as the tests read it: OTLP JSON flattened, attribute values unwrapped. */
 export interface ReceivedSpan {
@@ -32,6 +33,8 @@ export type ReceiverMode = "ok" | "hang" | "429" | "500";
 export interface OtlpReceiver {
   readonly url: string;
   readonly spans: ReceivedSpan[];
+  /** Metric data points received on `/v1/metrics`. */
+  readonly metrics: ReceivedPoint[];
   readonly posts: { contentType: string; encoding: string; status: number }[];
   mode: ReceiverMode;
   /** Resolves once at least `count` spans arrived (or rejects after `timeoutMs`). */
@@ -110,15 +113,18 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 /**
  * A real OTLP/HTTP receiver on loopback, JSON or protobuf (by content type), keeping each attribute's value type. Besides
- * OTLP POSTs it answers `GET /spans?trace_id=<id>` with the spans received for that trace.
+ * OTLP POSTs it answers `GET /spans?trace_id=<id>` with the spans received for that trace (`?model=<m>`: of model
+ * calls to m), and `GET /metrics` with the metric data points received on `/v1/metrics`.
  */
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
+  const metrics: ReceivedPoint[] = [];
   const posts: OtlpReceiver["posts"] = [];
   const waiters = new Set<() => boolean>();
   const receiver: OtlpReceiver = {
     url: "",
     spans,
+    metrics,
     posts,
     mode: "ok",
     waitForSpans(count, timeoutMs = 10_000) {
@@ -167,10 +173,19 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       }),
   };
   const server = createServer(async (req, res) => {
+    const path = new URL(req.url ?? "/", "http://receiver").pathname;
+    if (req.method === "GET" && path === "/metrics") {
+      // `GET /metrics`: every metric data point received so far, for tests in workerd.
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(metrics));
+      return;
+    }
     if (req.method === "GET") {
       // `GET /spans?trace_id=<id>`: what arrived for one trace, so tests in workerd can read it (bigints as strings).
-      const traceId = new URL(req.url ?? "/", "http://receiver").searchParams.get("trace_id");
-      const found = spans.filter((s) => s.traceId === traceId);
+      // `GET /spans?model=<m>`: the spans of model calls to m (gen_ai.request.model), whatever their trace.
+      const params = new URL(req.url ?? "/", "http://receiver").searchParams;
+      const traceId = params.get("trace_id");
+      const model = params.get("model");
+      const found = spans.filter((s) => (model !== null ? s.attributes["gen_ai.request.model"] === model : s.traceId === traceId));
       const json = JSON.stringify(found, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
       res.writeHead(200, { "content-type": "application/json" }).end(json);
       return;
@@ -187,6 +202,11 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     }
     posts.push({ contentType, encoding, status: 200 });
     const protobuf = contentType.includes("protobuf");
+    if (path.endsWith("/v1/metrics")) {
+      metrics.push(...metricPoints(body, protobuf));
+      res.writeHead(200, { "content-type": "application/json" }).end("{}");
+      return;
+    }
     const request = { path: req.url ?? "/", headers: headersOf(req) };
     const json: ExportRequest = protobuf ? protobufRequest(body) : (JSON.parse(body.toString("utf8")) as ExportRequest);
     // Ids: hex strings in OTLP JSON, bytes (base64 here) in protobuf.

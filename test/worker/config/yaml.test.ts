@@ -157,6 +157,8 @@ describe("parseYaml errors", () => {
     ["directive", "%YAML 1.2\n---\na: 1\n", 1, 1, /^directives \(%YAML at column 1\) are not supported: remove the line$/],
     ["reserved indicator", "a: @x\n", 1, 4, /^'@' at column 4 cannot start a plain value: quote the value$/],
     ["content after the root", "  a: 1\nb: 2\n", 2, 1, /^unexpected content after the document/],
+    ["deep block nesting", Array.from({ length: 700 }, (_, i) => `${" ".repeat(i)}k:`).join("\n"), 502, 502, /^nesting deeper than 500 levels$/],
+    ["deep flow nesting", `a: ${"[".repeat(600)}`, 1, 503, /^nesting deeper than 500 levels$/],
   ];
   for (const [name, source, line, column, reason] of cases) {
     it(name, () => {

@@ -1,6 +1,21 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { app } from "../../../src/app";
 
+// The same env object for the same input, so the gateway's per-(config, env) settings stay cached across requests.
+const metricsOff = new WeakMap<Record<string, unknown>, Record<string, unknown>>();
+
+/**
+ * Metrics are on by default wherever tracing exports, and a metrics export may wait in waitUntil up to the export
+ * interval (10 s), which requestApp awaits: tests that are not about metrics turn them off. A test about metrics
+ * sets OTEL_METRICS_EXPORTER itself (and a short tracing.metrics.export_interval_seconds).
+ */
+function withoutMetrics(env: Record<string, unknown>): Record<string, unknown> {
+  if ("OTEL_METRICS_EXPORTER" in env) return env;
+  let off = metricsOff.get(env);
+  if (!off) metricsOff.set(env, (off = { ...env, OTEL_METRICS_EXPORTER: "none" }));
+  return off;
+}
+
 /**
  * Sends a request through the Worker's app as the runtime would: with `env` and a fresh execution context. Resolves
  * once the response body has been read to its end and every `waitUntil` task (span export, rate-limit token
@@ -9,7 +24,7 @@ import { app } from "../../../src/app";
  */
 export async function requestApp(path: string, init: RequestInit = {}, env: Record<string, unknown> = {}): Promise<Response> {
   const ctx = createExecutionContext();
-  const res = await app.fetch(new Request(new URL(path, "http://localhost"), init), env, ctx);
+  const res = await app.fetch(new Request(new URL(path, "http://localhost"), init), withoutMetrics(env), ctx);
   const body = res.body === null ? null : await res.arrayBuffer();
   await waitOnExecutionContext(ctx);
   return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });

@@ -48,7 +48,7 @@ async function querySpans(receiver: OtlpReceiver, url: URL, res: ServerResponse)
  * `POST /script` `{model, answer}` sets one; any other `POST` (`…/chat/completions`, `…/messages`, `…/embeddings`, `…/responses`…)
  * answers it (a model with no script is a 404). `GET /received?model=<m>` returns every request for a model, in
  * order (path, headers, body, and its trace headers). `GET /spans?trace=<id>&count=<n>` returns the collector's spans
- * of one trace.
+ * of one trace. `POST /hang/…` never answers: an OTLP endpoint that hangs.
  */
 export async function startScriptedProvider(receiver: OtlpReceiver): Promise<{ url: string; close(): Promise<void> }> {
   const scripts = new Map<string, ScriptedAnswer>();
@@ -56,6 +56,11 @@ export async function startScriptedProvider(receiver: OtlpReceiver): Promise<{ u
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://loopback");
     if (req.method === "GET" && url.pathname === "/spans") return querySpans(receiver, url, res);
+    // A collector that hangs: `POST /hang/…` is read but never answered (the connection stays open).
+    if (url.pathname.startsWith("/hang/")) {
+      req.resume();
+      return;
+    }
     if (req.method === "GET" && url.pathname === "/received") {
       const calls = received.get(url.searchParams.get("model") ?? "") ?? [];
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(calls));

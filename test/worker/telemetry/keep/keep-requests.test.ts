@@ -19,11 +19,11 @@ const OK = JSON.stringify({
 });
 const DOWN = { status: 500, body: JSON.stringify({ error: { message: "down", type: "server_error" } }) };
 
-function envWith(tracing: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+function envWith(tracing: Record<string, unknown>, extra: Record<string, unknown> = {}, entry: Record<string, unknown> = {}) {
   return {
     GATEWAY_CONFIG: JSON.stringify({
       model_providers: [
-        { model: "openai/*", base_url: provider, access_key: "sk-loopback", retry: { attempts: 1 } },
+        { model: "openai/*", base_url: provider, access_key: "sk-loopback", retry: { attempts: 1 }, ...entry },
       ],
       auth: "none",
       tracing: { exporters: [{ endpoint: `${collector}/v1/traces`, protocol: "http/json" }], ...tracing },
@@ -93,6 +93,19 @@ describe("tracing.keep", () => {
     const kept = await spansOf(traceIdOf(slowRes), 2);
     expect(kept.map((s) => s.attributes["tracegate.sampling.reason"])).toEqual(["slow", "slow"]);
     expect(await spansBefore(traceIdOf(fastRes), traceIdOf(slowRes), 2)).toEqual([]);
+  });
+
+  it("keeps a costly request (the price times the provider's usage) and drops a cheap one", async () => {
+    // USD per million tokens: OK's usage (1 in, 1 out) costs $0.20; ten times that usage costs $2.
+    const env = envWith({ random_sampling: 0, keep: { costlier_than_usd: 1 } }, {}, { pricing: { input: 100_000, output: 100_000 } });
+    const cheap = await scriptAnswer({ body: OK });
+    const costly = await scriptAnswer({ body: OK.replace('"prompt_tokens":1,"completion_tokens":1,"total_tokens":2', '"prompt_tokens":10,"completion_tokens":10,"total_tokens":20') });
+    const cheapRes = await chat(`openai/${cheap}`, env);
+    const costlyRes = await chat(`openai/${costly}`, env);
+    const kept = await spansOf(traceIdOf(costlyRes), 2);
+    expect(kept.map((s) => s.attributes["tracegate.sampling.reason"])).toEqual(["costly", "costly"]);
+    expect(kept.find((s) => s.kind === SPAN_KIND.CLIENT)?.attributes["gen_ai.usage.cost"]).toBeCloseTo(2, 9);
+    expect(await spansBefore(traceIdOf(cheapRes), traceIdOf(costlyRes), 2)).toEqual([]);
   });
 
   it("keeps a request whose first target failed and a fallback answered, with errors off", async () => {
