@@ -1,3 +1,5 @@
+import { GatewayError } from "../errors";
+
 /** `$NAME` / `${NAME}` references in the config, resolved from the Worker's bindings (secrets and vars). */
 
 export type SecretResult = { ok: true; value: string | undefined } | { ok: false; error: string };
@@ -37,4 +39,16 @@ export function resolveSecret(
   }
   if (value === "") return { ok: false, error: `${path}: secret ${name} is empty; ${fix}` };
   return { ok: true, value };
+}
+
+/**
+ * A secret a call needs, resolved; an unset one is a 500 config error naming `path` for clients, the binding and
+ * how to set it only in the log (and /healthz names the key). Resolved per call: the binding may be set by the next
+ * deploy, and the error must name it on every request.
+ */
+export function requireSecret(ref: string | undefined, env: Readonly<Record<string, unknown>>, path: string): string | undefined {
+  const secret = resolveSecret(ref, env, path);
+  if (secret.ok) return secret.value;
+  console.error(`tracegate: ${secret.error}`);
+  throw GatewayError.configError(`${path} is not set; the gateway's log says how to set it`);
 }

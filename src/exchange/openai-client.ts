@@ -5,6 +5,7 @@ import { isStreamErrorChunk, readChatCompletion, readChatCompletionChunk } from 
 import type { ModelRoute } from "../providers/resolve";
 import type { StreamCodec } from "../streaming/pipe";
 import { encodeSse, type SseEvent } from "../streaming/sse";
+import { JSON_MODE_TOOL, usesJsonModeTool } from "../translate/json-mode";
 import { openaiRequestToAnthropic } from "../translate/request-to-anthropic";
 import { anthropicResponseToOpenai } from "../translate/response";
 import { anthropicStreamToOpenai } from "../translate/stream-anthropic-to-openai";
@@ -61,14 +62,17 @@ function passthrough(req: ChatCompletionRequest, route: ModelRoute): ExchangePla
 
 /** OpenAI client, Anthropic-interface provider: translate both ways. */
 function toAnthropic(req: ChatCompletionRequest, route: ModelRoute, clientModel: string): ExchangePlan {
+  const upstreamBody = openaiRequestToAnthropic(req, route.upstreamModel);
+  const jsonTool = usesJsonModeTool(upstreamBody) ? JSON_MODE_TOOL : undefined;
   return {
-    upstreamBody: { ...openaiRequestToAnthropic(req, route.upstreamModel) },
-    response: (json) => anthropicResponseToOpenai(readAnthropicMessage(json), clientModel, Math.floor(Date.now() / 1000)),
+    upstreamBody: { ...upstreamBody },
+    response: (json) => anthropicResponseToOpenai(readAnthropicMessage(json), clientModel, Math.floor(Date.now() / 1000), jsonTool),
     stream: (): StreamCodec => {
       const translator = anthropicStreamToOpenai({
         clientModel,
         includeUsage: req.stream_options?.include_usage === true,
         created: Math.floor(Date.now() / 1000),
+        jsonTool,
       });
       const encode = (chunks: readonly unknown[]) => chunks.map((c) => encodeSse(JSON.stringify(c))).join("");
       return {

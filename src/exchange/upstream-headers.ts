@@ -1,6 +1,6 @@
 import type { ProviderConfig } from "../config/types";
-import { resolveSecret } from "../config/secrets";
-import { GatewayError, type ApiFormat } from "../errors";
+import { requireSecret, secretName } from "../config/secrets";
+import type { ApiFormat } from "../errors";
 import { presentedCredential, type CredentialHeader } from "../auth/credentials";
 import { ADAPTERS } from "../providers/adapters";
 
@@ -35,16 +35,14 @@ function providerHeaders(provider: ProviderConfig, env: Env): ProviderHeaders {
   if (hit && hit.env === env) return hit.headers;
   const adapter = ADAPTERS[provider.interface];
   const last = lowerCased(provider.headers);
+  const where = `model_providers[name=${provider.name}]`;
+  // A header whose whole value is `$NAME` is a secret too (Cloudflare AI Gateway's cf-aig-authorization).
+  for (const [name, value] of Object.entries(last)) {
+    if (secretName(value) !== undefined) last[name] = requireSecret(value, env, `${where}.headers.${name}`) ?? "";
+  }
   if (!provider.passthroughAuth) {
-    const path = `model_providers[name=${provider.name}].access_key`;
-    const secret = resolveSecret(provider.accessKey, env, path);
-    // Not cached: the binding may be set by the next deploy, and the error must name it on every request.
-    if (!secret.ok) {
-      // The binding's name and how to set it are for the operator (the log, and /healthz names the key's path).
-      console.error(`tracegate: ${secret.error}`);
-      throw GatewayError.configError(`${path} is not set; the gateway's log says how to set it`);
-    }
-    if (secret.value !== undefined) Object.assign(last, keyHeaders(provider, secret.value));
+    const key = requireSecret(provider.accessKey, env, `${where}.access_key`);
+    if (key !== undefined) Object.assign(last, keyHeaders(provider, key));
   }
   const headers = { first: { ...lowerCased(adapter.fixedHeaders), "content-type": "application/json" }, last };
   cache.set(provider, { env, headers });

@@ -59,7 +59,7 @@ export const KNOWN_PROVIDERS: Readonly<Record<string, KnownProvider>> = {
   vercel: { interface: "openai", baseUrl: "https://ai-gateway.vercel.sh/v1", otelName: "vercel" },
   edenai: { interface: "openai", baseUrl: "https://api.edenai.run/v3", otelName: "edenai" },
   // OpenAI on the wire at a deployment-scoped URL with an `api-key` header (config/validate-azure.ts).
-  azure_openai: { interface: "openai", baseUrl: undefined, otelName: "azure.ai.openai" },
+  azure_openai: { interface: "openai", baseUrl: undefined, otelName: "azure.ai.openai", embeddings: true },
   // Gemini's own API (generateContent), where `gemini/` is its OpenAI-compatible endpoint.
   google: { interface: "openai", baseUrl: "https://generativelanguage.googleapis.com/v1beta", otelName: "gcp.gemini", wire: "gemini" },
   // The same wire on Vertex AI; the base URL follows `vertex.location` (config/validate-vertex.ts).

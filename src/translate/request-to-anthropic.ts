@@ -17,6 +17,8 @@ import type {
   UserMessage,
 } from "../formats/openai";
 import { TranslationError } from "./errors";
+import { applyJsonMode } from "./json-mode";
+import { thinkingForEffort } from "./reasoning";
 import { isRecord } from "../formats/check";
 import { isImageMediaType, parseDataUrl, parseToolArguments } from "./shared";
 
@@ -154,6 +156,7 @@ function convertToolChoice(req: ChatCompletionRequest): AnthropicToolChoice | un
 /**
  * OpenAI Chat Completions request -> Anthropic Messages request. Fields with no Anthropic equivalent
  * (seed, penalties, logprobs, …) are dropped; `n` > 1 and untranslatable content throw a TranslationError.
+ * `reasoning_effort` turns on extended thinking (reasoning.ts), JSON mode becomes a forced tool (json-mode.ts).
  */
 export function openaiRequestToAnthropic(req: ChatCompletionRequest, upstreamModel: string): MessagesRequest {
   if (req.n != null && req.n > 1) {
@@ -195,8 +198,15 @@ export function openaiRequestToAnthropic(req: ChatCompletionRequest, upstreamMod
   const only = system[0];
   if (system.length === 1 && only && only.cache_control === undefined) out.system = only.text;
   else if (system.length > 0) out.system = system;
-  if (req.temperature != null) out.temperature = req.temperature;
-  if (req.top_p != null) out.top_p = req.top_p;
+  const reasoning = thinkingForEffort(req.reasoning_effort, req.max_completion_tokens ?? req.max_tokens ?? undefined, DEFAULT_MAX_TOKENS);
+  if (reasoning) {
+    out.thinking = reasoning.thinking;
+    out.max_tokens = reasoning.maxTokens;
+  } else {
+    // Anthropic refuses a temperature other than 1 and a narrower top_p while thinking: sent only without it.
+    if (req.temperature != null) out.temperature = req.temperature;
+    if (req.top_p != null) out.top_p = req.top_p;
+  }
   const stop = req.stop == null ? [] : typeof req.stop === "string" ? [req.stop] : req.stop;
   if (stop.length > 0) out.stop_sequences = stop;
   if (req.user) out.metadata = { user_id: req.user };
@@ -210,6 +220,8 @@ export function openaiRequestToAnthropic(req: ChatCompletionRequest, upstreamMod
   const format = req.response_format;
   if (format?.type === "json_schema" && format.json_schema.schema) {
     out.output_config = { format: { type: "json_schema", schema: format.json_schema.schema } };
+  } else if (format?.type === "json_object") {
+    applyJsonMode(out);
   }
   return out;
 }

@@ -18,6 +18,7 @@ import type {
   UserContentPart,
 } from "../formats/openai";
 import { TranslationError } from "./errors";
+import { effortForThinking } from "./reasoning";
 
 function imagePart(block: ImageBlockParam, param: string): ImageUrlPart {
   const source = block.source;
@@ -135,8 +136,8 @@ function convertToolChoice(req: MessagesRequest): { choice?: ToolChoice; paralle
 }
 
 /**
- * Anthropic Messages request -> OpenAI Chat Completions request. top_k, thinking and other fields with no
- * OpenAI equivalent are dropped; server tools, documents and file sources throw a TranslationError.
+ * Anthropic Messages request -> OpenAI Chat Completions request. `thinking` (or `output_config.effort`) becomes
+ * `reasoning_effort` (reasoning.ts); top_k and other fields with no OpenAI equivalent are dropped; server tools, documents and file sources throw a TranslationError.
  */
 export function anthropicRequestToOpenai(req: MessagesRequest, upstreamModel: string): ChatCompletionRequest {
   const messages: ChatMessage[] = [];
@@ -165,6 +166,8 @@ export function anthropicRequestToOpenai(req: MessagesRequest, upstreamModel: st
     if (choice !== undefined) out.tool_choice = choice;
     if (parallel === false) out.parallel_tool_calls = false;
   }
+  const effort = effortForThinking(req);
+  if (effort !== undefined) out.reasoning_effort = effort;
   const format = req.output_config?.format;
   if (format?.type === "json_schema") {
     out.response_format = { type: "json_schema", json_schema: { name: "response", schema: format.schema, strict: true } };

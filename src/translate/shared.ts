@@ -116,3 +116,13 @@ export function parseDataUrl(url: string): { mediaType: string; data: string } |
   if (!match || match[1] === undefined || match[3] === undefined) return undefined;
   return { mediaType: match[1].toLowerCase(), data: match[3] };
 }
+
+/**
+ * The reasoning text of an OpenAI-compatible message or delta: `reasoning_content` (DeepSeek, vLLM, tracegate's own
+ * translation) or `reasoning` (Groq, OpenRouter; not checked by the readers, as some servers put other things
+ * there: only a string is read); undefined when there is none.
+ */
+export function reasoningOf(value: { reasoning_content?: string | null; reasoning?: unknown } | null | undefined): string | undefined {
+  const text = value?.reasoning_content ?? value?.reasoning;
+  return typeof text === "string" && text !== "" ? text : undefined;
+}

@@ -30,13 +30,16 @@ export interface AnthropicToOpenaiOptions {
   includeUsage: boolean;
   /** Unix time in seconds for every chunk's `created`. */
   created: number;
+  /** The tool carrying a JSON-mode answer (json-mode.ts): its input streams as `content`, its stop as `stop`. */
+  jsonTool?: string;
 }
 
 /**
  * Anthropic Messages stream -> OpenAI chat.completion.chunk stream.
  * - message_start: the opening chunk (role "assistant", content "").
  * - text_delta: `content`; tool_use blocks: `tool_calls` (index counts tool calls only, not Anthropic blocks);
- *   input_json_delta: argument fragments; thinking_delta: `reasoning_content` (signatures are dropped).
+ *   input_json_delta: argument fragments; thinking_delta: `reasoning_content` (signatures are dropped); the
+ *   JSON-mode tool's input_json_delta: `content`.
  * - message_delta: a chunk with finish_reason; message_stop: the usage chunk (`choices: []`) when asked for.
  * - ping and unknown events are ignored; an `error` event throws UpstreamStreamError; content or a message_delta
  *   before message_start is a malformed stream (FormatError): the chunks would have no id.
@@ -56,6 +59,8 @@ class AnthropicToOpenaiStream implements StreamTranslator<ReceivedStreamEvent, C
   private usage: MessageDeltaUsage = { input_tokens: 0, output_tokens: 0 };
   /** Anthropic content block index -> OpenAI tool_calls index. */
   private readonly toolIndex = new Map<number, number>();
+  /** Anthropic content block index of the JSON-mode answer's tool_use block, once it started. */
+  private jsonBlock: number | undefined;
   private finished = false;
   private usageSent = false;
 
@@ -96,6 +101,10 @@ class AnthropicToOpenaiStream implements StreamTranslator<ReceivedStreamEvent, C
 
   private blockStart(event: EventOf<"content_block_start">): ChatCompletionChunk[] {
     const block = event.content_block;
+    if (block.type === "tool_use" && block.name === this.opts.jsonTool) {
+      this.jsonBlock = event.index;
+      return [];
+    }
     if (block.type === "tool_use") {
       const index = this.toolIndex.size;
       this.toolIndex.set(event.index, index);
@@ -110,6 +119,9 @@ class AnthropicToOpenaiStream implements StreamTranslator<ReceivedStreamEvent, C
     const delta = event.delta;
     if (delta.type === "text_delta") return delta.text ? [this.chunk({ content: delta.text })] : [];
     if (delta.type === "thinking_delta") return delta.thinking ? [this.chunk({ reasoning_content: delta.thinking })] : [];
+    if (delta.type === "input_json_delta" && event.index === this.jsonBlock) {
+      return delta.partial_json ? [this.chunk({ content: delta.partial_json })] : [];
+    }
     if (delta.type === "input_json_delta") {
       const index = this.toolIndex.get(event.index);
       if (index === undefined || !delta.partial_json) return [];
@@ -120,7 +132,9 @@ class AnthropicToOpenaiStream implements StreamTranslator<ReceivedStreamEvent, C
 
   private messageDelta(event: EventOf<"message_delta">): ChatCompletionChunk[] {
     this.mergeUsage(event.usage ?? {});
-    const reason = finishReasonFromStop(event.delta?.stop_reason);
+    let reason = finishReasonFromStop(event.delta?.stop_reason);
+    // A JSON-mode answer is the message's text, not a tool call the client made.
+    if (reason === "tool_calls" && this.jsonBlock !== undefined && this.toolIndex.size === 0) reason = "stop";
     // A stream may carry several message_delta events; the client gets one finish_reason.
     if (this.finished || reason === null) return [];
     this.finished = true;

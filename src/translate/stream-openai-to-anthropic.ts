@@ -7,7 +7,7 @@ import {
   type StreamErrorChunk,
 } from "../formats/openai-read";
 import { UpstreamStreamError } from "./errors";
-import { anthropicUsageFromOpenai, stopReasonFor } from "./shared";
+import { anthropicUsageFromOpenai, reasoningOf, stopReasonFor } from "./shared";
 import type { StreamTranslator } from "./stream-anthropic-to-openai";
 
 export interface OpenaiToAnthropicOptions {
@@ -15,7 +15,7 @@ export interface OpenaiToAnthropicOptions {
   clientModel: string;
 }
 
-type OpenBlock = { kind: "text"; index: number } | { kind: "tool"; index: number; toolIndex: number };
+type OpenBlock = { kind: "text" | "thinking"; index: number } | { kind: "tool"; index: number; toolIndex: number };
 
 /**
  * OpenAI chat.completion.chunk stream -> Anthropic Messages stream.
@@ -24,7 +24,8 @@ type OpenBlock = { kind: "text"; index: number } | { kind: "tool"; index: number
  *   argument fragments become input_json_delta. A block is stopped before the next one starts.
  * - finish_reason is only remembered: the usage chunk comes after it, so message_delta (stop_reason, usage)
  *   and message_stop are emitted by `end()`.
- * - reasoning_content is dropped (Anthropic thinking blocks need a signature); `{"error":…}` chunks throw.
+ * - reasoning_content (DeepSeek) or reasoning (Groq, OpenRouter) goes into a thinking block, with an empty
+ *   signature; `{"error":…}` chunks throw.
  */
 export function openaiStreamToAnthropic(
   opts: OpenaiToAnthropicOptions,
@@ -61,6 +62,8 @@ class OpenaiToAnthropicStream implements StreamTranslator<ReceivedChunk | Stream
     const choice = chunk.choices.find((c) => c.index === 0);
     if (!choice) return out; // the usage chunk, or a choice other than the first
     const delta = choice.delta ?? {};
+    const reasoning = reasoningOf(delta);
+    if (reasoning !== undefined) this.appendThinking(out, reasoning);
     if (typeof delta.content === "string" && delta.content) this.appendText(out, delta.content);
     if (typeof delta.refusal === "string" && delta.refusal) {
       this.refused = true;
@@ -126,6 +129,17 @@ class OpenaiToAnthropicStream implements StreamTranslator<ReceivedChunk | Stream
       out.push({ type: "content_block_start", index: this.open.index, content_block: { type: "text", text: "" } });
     }
     out.push({ type: "content_block_delta", index: this.open.index, delta: { type: "text_delta", text } });
+  }
+
+  /** Reasoning as a thinking block (empty signature: the reasoning is not Claude's, Anthropic could not verify it). */
+  private appendThinking(out: MessageStreamEvent[], thinking: string): void {
+    if (this.open?.kind !== "thinking") {
+      this.closeOpen(out);
+      this.open = { kind: "thinking", index: this.nextIndex++ };
+      const block = { type: "thinking" as const, thinking: "", signature: "" };
+      out.push({ type: "content_block_start", index: this.open.index, content_block: block });
+    }
+    out.push({ type: "content_block_delta", index: this.open.index, delta: { type: "thinking_delta", thinking } });
   }
 
   private appendToolCall(out: MessageStreamEvent[], call: ReceivedToolCallDelta): void {

@@ -1,4 +1,4 @@
-import { resolveSecret } from "../../config/secrets";
+import { requireSecret } from "../../config/secrets";
 import type { ProviderConfig } from "../../config/types";
 import { readAtMost } from "../../exchange/bounded-read";
 import { GatewayError } from "../../errors";
@@ -89,12 +89,8 @@ export const vertexWire: WireAdapter = {
     const { provider, env } = request;
     const { headers, key } = withoutKey(request.init);
     const path = `model_providers[name=${provider.name}].vertex.service_account`;
-    const secret = resolveSecret(provider.vertex?.service_account, env, path);
-    if (!secret.ok) {
-      console.error(`tracegate: ${secret.error}`);
-      throw GatewayError.configError(`${path} is not set; the gateway's log says how to set it`);
-    }
-    const token = secret.value === undefined ? key : await serviceAccountToken(secret.value, path);
+    const serviceAccount = requireSecret(provider.vertex?.service_account, env, path);
+    const token = serviceAccount === undefined ? key : await serviceAccountToken(serviceAccount, path);
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
     return callGemini(request, vertexEndpoint(provider, request.model, request.body.stream === true), headers);
   },

@@ -111,6 +111,16 @@ describe("Plano configs", () => {
       "litellm/gpt-4o-team openai https://litellm.internal.example.com/v1",
       "amazon_bedrock/us.amazon.nova-premier-v1:0 openai https://bedrock-runtime.us-west-2.amazonaws.com",
       "amazon_bedrock/us.anthropic.claude-3-5-sonnet-20241022-v2:0 openai https://bedrock-runtime.us-west-2.amazonaws.com",
+      "azure_openai/gpt-4o openai https://your-resource.openai.azure.com/openai/deployments",
+      "azure_openai/gpt-4 openai https://mycompany.openai.azure.com/custom/deployment/path",
+      "zhipu/glm-4.6 openai https://open.bigmodel.cn/api/paas/v4",
+      "qwen/qwen3 openai https://dashscope.aliyuncs.com/compatible-mode/v1",
+      "xiaomi/* openai https://api.xiaomimimo.com/v1",
+    ]);
+    // Azure: Plano's deployment-scoped URL and api-version, the key in `api-key`.
+    expect(config.providers.filter((p) => p.provider === "azure_openai").map((p) => [p.otelName, p.callPath, p.keyHeader])).toEqual([
+      ["azure.ai.openai", "/{model}/chat/completions?api-version=2025-01-01-preview", "api-key"],
+      ["azure.ai.openai", "/{model}/chat/completions?api-version=2025-01-01-preview", "api-key"],
     ]);
     expect(config.providers[12]).toMatchObject({
       otelName: "aws.bedrock",

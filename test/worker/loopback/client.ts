@@ -37,6 +37,18 @@ export async function scriptAnswer(answer: ScriptedAnswer): Promise<string> {
   return model;
 }
 
+/** A whole OpenAI chat completion answering `content`, as a provider's JSON text. */
+export function completionText(content: string, id = "c1"): string {
+  return JSON.stringify({
+    id,
+    object: "chat.completion",
+    created: 1,
+    model: "m",
+    choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }],
+    usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+  });
+}
+
 /** SSE text of events, each as `event: <type>` (Anthropic) or bare (OpenAI) with its JSON or raw data. */
 export function sse(events: readonly { event?: string; data: unknown }[]): string {
   return events

@@ -6,6 +6,8 @@ declare module "vitest" {
     loopbackProvider: string;
     /** OTLP/HTTP JSON collector (test/e2e/harness/otlp-receiver.ts): point an exporter at `${url}/v1/traces`. */
     loopbackCollector: string;
+    /** Azure OpenAI, the Gemini API, Vertex AI and its token endpoint (test/e2e/harness/native-providers.ts). */
+    loopbackNative: string;
     /** The mock Amazon Bedrock runtime (test/fixtures/bedrock/mock-bedrock.ts). */
     loopbackBedrock: string;
   }

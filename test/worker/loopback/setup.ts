@@ -1,4 +1,5 @@
 import type { TestProject } from "vitest/node";
+import { startNativeProviders } from "../../e2e/harness/native-providers";
 import { startOtlpReceiver } from "../../e2e/harness/otlp-receiver";
 import { startMockBedrock } from "../../fixtures/bedrock/mock-bedrock";
 import "./context";
@@ -13,9 +14,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const provider = await startScriptedProvider(collector);
   project.provide("loopbackProvider", provider.url);
   project.provide("loopbackCollector", collector.url);
+  const native = await startNativeProviders();
+  project.provide("loopbackNative", native.url);
   const bedrock = await startMockBedrock();
   project.provide("loopbackBedrock", bedrock.url);
   return async () => {
+    await native.close();
     await bedrock.close();
     await provider.close();
     await collector.close();

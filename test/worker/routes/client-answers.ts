@@ -68,6 +68,8 @@ export function expectMessage(json: unknown, model: string): void {
 
 function expectBlock(block: Record<string, unknown>): void {
   if (block.type === "text") expect(typeof block.text).toBe("string");
+  // A provider's reasoning (reasoning_content / reasoning): a thinking block, as Anthropic's own.
+  else if (block.type === "thinking") expect(block).toEqual({ type: "thinking", thinking: expect.any(String), signature: "" });
   else expect(block).toMatchObject({ type: "tool_use", id: expect.any(String), name: expect.any(String), input: expect.any(Object) });
 }
 
@@ -85,6 +87,7 @@ export function expectStreamEvent(received: { type: string }): void {
       expect(typeof event.index).toBe("number");
       const delta = event.delta as Record<string, unknown>;
       if (delta.type === "text_delta") expect(typeof delta.text).toBe("string");
+      else if (delta.type === "thinking_delta") expect(typeof delta.thinking).toBe("string");
       else expect(delta).toMatchObject({ type: "input_json_delta", partial_json: expect.any(String) });
       return;
     }

@@ -1,7 +1,7 @@
 import { inject } from "vitest";
 import { describe, expect, it } from "vitest";
 import "../loopback/context";
-import { scriptAnswer, SPAN_KIND, spansOf, traceIdOf } from "../loopback/client";
+import { completionText, scriptAnswer, SPAN_KIND, spansOf, traceIdOf } from "../loopback/client";
 import { requestApp } from "../helpers/request";
 
 // The gateway's own decisions on the spans (issue 12): why an attempt follows a failed one, the delay it waited, and
@@ -9,14 +9,7 @@ import { requestApp } from "../helpers/request";
 const provider = inject("loopbackProvider");
 const collector = inject("loopbackCollector");
 
-const OK = JSON.stringify({
-  id: "c1",
-  object: "chat.completion",
-  created: 1,
-  model: "m",
-  choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }],
-  usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-});
+const OK = completionText("ok");
 
 function envWith(extra: Record<string, unknown>) {
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { callGateway, scriptAnswer, sse } from "../loopback/client";
+import { callGateway, completionText, scriptAnswer, sse } from "../loopback/client";
 
 // What a provider says about its wait, the request and its rate limits reaches the client, on errors and answers,
 // natively and translated (under the client API's names); nothing else of the provider's headers does.
@@ -109,14 +109,7 @@ describe("a provider's 429 reaches the client with its Retry-After", () => {
 });
 
 describe("answers carry the provider's request id", () => {
-  const completion = JSON.stringify({
-    id: "chatcmpl-1",
-    object: "chat.completion",
-    created: 1,
-    model: "m",
-    choices: [{ index: 0, message: { role: "assistant", content: "hi" }, finish_reason: "stop" }],
-    usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-  });
+  const completion = completionText("hi");
 
   it("a non-streamed answer, native and translated", async () => {
     const model = await scriptAnswer({ body: completion, headers: OPENAI_HEADERS });

@@ -154,10 +154,11 @@ describe("response round trips", () => {
   it("Anthropic -> OpenAI -> Anthropic keeps text, tool use, stop reason and every usage counter", () => {
     const original = fixtures.anthropicMessageToolUse();
     const back = openaiResponseToAnthropic(anthropicResponseToOpenai(original, "m", CREATED), "m");
-    // Thinking has no way back (no signature on the OpenAI side); text loses only its `citations: null`.
-    const expected = original.content
-      .filter((b) => b.type !== "thinking")
-      .map((b) => (b.type === "text" ? { type: "text", text: b.text } : b));
+    // Thinking comes back as thinking without its signature (the OpenAI side has none); text loses only its
+    // `citations: null`.
+    const expected = original.content.map((b) =>
+      b.type === "text" ? { type: "text", text: b.text } : b.type === "thinking" ? { ...b, signature: "" } : b,
+    );
     expect(back.content).toEqual(expected);
     expect(back.stop_reason).toBe("tool_use");
     expect(back.usage).toEqual({ input_tokens: 2095, cache_read_input_tokens: 1800, cache_creation_input_tokens: 312, output_tokens: 503 });

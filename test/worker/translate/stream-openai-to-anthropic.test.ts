@@ -133,16 +133,39 @@ describe("openaiStreamToAnthropic: rules", () => {
     expect(delta).toEqual({ type: "message_delta", delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: 0 } });
   });
 
-  it("streams a refusal as text with stop_reason refusal, and drops reasoning_content", () => {
+  it("streams a refusal as text with stop_reason refusal, after reasoning_content as a thinking block", () => {
     const events = translate([chunk({ reasoning_content: "hmm" }), chunk({ refusal: "I can't help with that." }), chunk({}, "stop")]);
     expect(trace(events)).toEqual([
       "message_start",
-      "start 0 text",
-      "delta 0 I can't help with that.",
+      "start 0 thinking",
+      "delta 0 thinking_delta",
       "stop 0",
+      "start 1 text",
+      "delta 1 I can't help with that.",
+      "stop 1",
       "message_delta refusal",
       "message_stop",
     ]);
+    expect(events[1]).toEqual({ type: "content_block_start", index: 0, content_block: { type: "thinking", thinking: "", signature: "" } });
+    expect(events[2]).toEqual({ type: "content_block_delta", index: 0, delta: { type: "thinking_delta", thinking: "hmm" } });
+  });
+
+  it("streams Groq's and OpenRouter's `reasoning` as thinking too, one block for consecutive pieces", () => {
+    const reasoning = (text: string) => chunk({ reasoning: text } as ChunkDelta);
+    const events = translate([reasoning("Let me"), reasoning(" think."), chunk({ content: "4" }), chunk({}, "stop")]);
+    expect(trace(events)).toEqual([
+      "message_start",
+      "start 0 thinking",
+      "delta 0 thinking_delta",
+      "delta 0 thinking_delta",
+      "stop 0",
+      "start 1 text",
+      "delta 1 4",
+      "stop 1",
+      "message_delta end_turn",
+      "message_stop",
+    ]);
+    expect(events[3]).toMatchObject({ delta: { type: "thinking_delta", thinking: " think." } });
   });
 
   it("starts a new tool_use block when a server reuses index 0 with a new id, and takes a call sent whole", () => {
