@@ -8,6 +8,8 @@
  * provider that dies mid-stream can be seen without a network.
  */
 
+import type { ChunkDelta, FinishReason } from "../formats/openai";
+import { openaiChunk, openaiUsageChunk } from "../translate/openai-chunk";
 import type { WireAdapter } from "./wire";
 
 /** The mock model whose stream breaks after its first events. */
@@ -98,23 +100,13 @@ async function mockFetch(request: Request): Promise<Response> {
       usage,
     });
   }
-  const includeUsage = body.stream_options?.include_usage === true;
-  const chunk = (delta: object, finish: string | null) =>
-    `data: ${JSON.stringify({
-      id,
-      object: "chat.completion.chunk",
-      created,
-      model,
-      choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
-      ...(includeUsage ? { usage: null } : {}),
-    })}\n\n`;
+  const identity = { id, created, model, includeUsage: body.stream_options?.include_usage === true };
+  const chunk = (delta: ChunkDelta, finish: FinishReason | null) => `data: ${JSON.stringify(openaiChunk(identity, delta, finish))}\n\n`;
   const pieces = reply.match(/\S+\s*|\s+/g) ?? [reply];
   const events = [chunk({ role: "assistant", content: "" }, null)];
   for (const piece of pieces) events.push(chunk({ content: piece }, null));
   events.push(chunk({}, "stop"));
-  if (includeUsage) {
-    events.push(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [], usage })}\n\n`);
-  }
+  if (identity.includeUsage) events.push(`data: ${JSON.stringify(openaiUsageChunk(identity, usage))}\n\n`);
   events.push("data: [DONE]\n\n");
   const encoder = new TextEncoder();
   let next = 0;

@@ -19,6 +19,7 @@ import type {
 import { TranslationError } from "./errors";
 import { applyJsonMode } from "./json-mode";
 import { thinkingForEffort } from "./reasoning";
+import { forEachMessage } from "./messages";
 import { isRecord } from "../formats/check";
 import { isImageMediaType, parseDataUrl, parseToolArguments } from "./shared";
 
@@ -167,28 +168,16 @@ export function openaiRequestToAnthropic(req: ChatCompletionRequest, upstreamMod
   }
   const system: TextBlockParam[] = [];
   const turns: MessageParam[] = [];
-  req.messages.forEach((msg, i) => {
-    switch (msg.role) {
-      case "system":
-      case "developer":
-        system.push(...systemBlocks(msg));
-        break;
-      case "user":
-        appendTurn(turns, "user", userContent(msg, i));
-        break;
-      case "assistant":
-        appendTurn(turns, "assistant", assistantContent(msg));
-        break;
-      case "tool":
-        appendTurn(turns, "user", [toolResult(msg)]);
-        break;
-      default: {
-        const role = String((msg as { role?: unknown }).role);
-        const message = `messages[${i}].role: "${role}" messages cannot be sent to an Anthropic provider`;
-        throw new TranslationError(message, `messages[${i}].role`);
-      }
-    }
-  });
+  forEachMessage(
+    req.messages,
+    {
+      system: (msg) => system.push(...systemBlocks(msg)),
+      user: (msg, i) => appendTurn(turns, "user", userContent(msg, i)),
+      assistant: (msg) => appendTurn(turns, "assistant", assistantContent(msg)),
+      tool: (msg) => appendTurn(turns, "user", [toolResult(msg)]),
+    },
+    "an Anthropic provider",
+  );
 
   const out: MessagesRequest = {
     model: upstreamModel,

@@ -3,6 +3,7 @@ import type { ReceivedDeltaUsage, ReceivedStreamEvent } from "../formats/anthrop
 import type { ChatCompletionChunk, ChunkDelta, FinishReason } from "../formats/openai";
 import { FormatError } from "../formats/check";
 import { UpstreamStreamError } from "./errors";
+import { openaiChunk, openaiUsageChunk, type ChunkIdentity } from "./openai-chunk";
 import { finishReasonFromStop, openaiUsageFromAnthropic } from "./shared";
 
 export { UpstreamStreamError };
@@ -54,7 +55,8 @@ export function anthropicStreamToOpenai(
 type EventOf<T extends ReceivedStreamEvent["type"]> = Extract<ReceivedStreamEvent, { type: T }>;
 
 class AnthropicToOpenaiStream implements StreamTranslator<ReceivedStreamEvent, ChatCompletionChunk> {
-  private id = "";
+  /** Every chunk's id, created, model and usage flag; the id is the upstream message's, known at message_start. */
+  private identity: ChunkIdentity;
   private started = false;
   private usage: MessageDeltaUsage = { input_tokens: 0, output_tokens: 0 };
   /** Anthropic content block index -> OpenAI tool_calls index. */
@@ -64,7 +66,9 @@ class AnthropicToOpenaiStream implements StreamTranslator<ReceivedStreamEvent, C
   private finished = false;
   private usageSent = false;
 
-  constructor(private readonly opts: AnthropicToOpenaiOptions) {}
+  constructor(private readonly opts: AnthropicToOpenaiOptions) {
+    this.identity = { id: "", created: opts.created, model: opts.clientModel, includeUsage: opts.includeUsage };
+  }
 
   push(event: ReceivedStreamEvent): ChatCompletionChunk[] {
     if (!this.started && NEEDS_MESSAGE.has(event.type)) {
@@ -73,7 +77,7 @@ class AnthropicToOpenaiStream implements StreamTranslator<ReceivedStreamEvent, C
     switch (event.type) {
       case "message_start":
         this.started = true;
-        this.id = event.message.id;
+        this.identity = { ...this.identity, id: event.message.id };
         this.mergeUsage(event.message.usage);
         return [this.chunk({ role: "assistant", content: "" })];
       case "content_block_start":
@@ -142,22 +146,13 @@ class AnthropicToOpenaiStream implements StreamTranslator<ReceivedStreamEvent, C
   }
 
   private chunk(delta: ChunkDelta, finishReason: FinishReason | null = null): ChatCompletionChunk {
-    return {
-      id: this.id,
-      object: "chat.completion.chunk",
-      created: this.opts.created,
-      model: this.opts.clientModel,
-      choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }],
-      // With include_usage OpenAI sends `usage: null` in every chunk but the last.
-      ...(this.opts.includeUsage ? { usage: null } : {}),
-    };
+    return openaiChunk(this.identity, delta, finishReason);
   }
 
   private usageChunk(): ChatCompletionChunk[] {
     if (!this.opts.includeUsage || this.usageSent) return [];
     this.usageSent = true;
-    const { id, opts } = this;
-    return [{ id, object: "chat.completion.chunk", created: opts.created, model: opts.clientModel, choices: [], usage: openaiUsageFromAnthropic(this.usage) }];
+    return [openaiUsageChunk(this.identity, openaiUsageFromAnthropic(this.usage))];
   }
 
   /** message_delta counters are cumulative totals: overwrite the ones present, keep the others. */

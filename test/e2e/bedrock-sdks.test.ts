@@ -1,13 +1,14 @@
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { LoopbackServer } from "../fixtures/loopback-server";
 import { startMockBedrock, type BedrockAnswer, type FrameSpec, type RecordedRequest } from "../fixtures/bedrock/mock-bedrock";
 import { PNG } from "../fixtures/translate";
 import { startWranglerDev, type DevServer } from "./harness/wrangler-dev";
 
 // Amazon Bedrock behind the gateway under `wrangler dev`, driven by the official openai and Anthropic SDKs: the mock
 // Bedrock runtime on loopback answers Converse JSON and ConverseStream event-stream frames (split at odd places).
-let bedrock: { url: string; close(): Promise<void> };
+let bedrock: LoopbackServer;
 let gateway: DevServer;
 let openai: OpenAI;
 let anthropic: Anthropic;

@@ -7,6 +7,7 @@ import type {
 } from "../../formats/openai";
 import { isRecord } from "../../formats/check";
 import { TranslationError } from "../../translate/errors";
+import { forEachMessage } from "../../translate/messages";
 import { parseDataUrl, parseToolArguments } from "../../translate/shared";
 import type {
   ContentBlock,
@@ -39,19 +40,19 @@ function imageBlock(part: ImageUrlPart, param: string): ContentBlock {
 }
 
 /** Bedrock rejects blank text blocks, so empty parts are left out. */
-function textBlocks(content: string | readonly { type: string; text?: unknown }[]): ContentBlock[] {
+function textOf(content: string | readonly { type: string; text?: unknown }[]): { text: string }[] {
   if (typeof content === "string") return content ? [{ text: content }] : [];
-  const blocks: ContentBlock[] = [];
+  const blocks: { text: string }[] = [];
   for (const part of content) if (part.type === "text" && typeof part.text === "string" && part.text) blocks.push({ text: part.text });
   return blocks;
 }
 
 function userContent(msg: UserMessage, i: number): ContentBlock[] {
-  if (typeof msg.content === "string") return textBlocks(msg.content);
+  if (typeof msg.content === "string") return textOf(msg.content);
   const blocks: ContentBlock[] = [];
   msg.content.forEach((part, j) => {
     const param = `messages[${i}].content[${j}]`;
-    if (part.type === "text") blocks.push(...textBlocks(part.text));
+    if (part.type === "text") blocks.push(...textOf(part.text));
     else if (part.type === "image_url") blocks.push(imageBlock(part, `${param}.image_url.url`));
     else {
       const type = String((part as { type?: unknown }).type);
@@ -63,9 +64,9 @@ function userContent(msg: UserMessage, i: number): ContentBlock[] {
 
 function assistantContent(msg: AssistantMessageParam): ContentBlock[] {
   const blocks: ContentBlock[] = [];
-  if (typeof msg.content === "string") blocks.push(...textBlocks(msg.content));
+  if (typeof msg.content === "string") blocks.push(...textOf(msg.content));
   else if (Array.isArray(msg.content)) {
-    for (const part of msg.content) blocks.push(...textBlocks(part.type === "refusal" ? part.refusal : part.text));
+    for (const part of msg.content) blocks.push(...textOf(part.type === "refusal" ? part.refusal : part.text));
   }
   if (blocks.length === 0 && typeof msg.refusal === "string" && msg.refusal) blocks.push({ text: msg.refusal });
   for (const call of msg.tool_calls ?? []) {
@@ -76,9 +77,9 @@ function assistantContent(msg: AssistantMessageParam): ContentBlock[] {
 }
 
 function toolResult(msg: ToolMessage): ContentBlock {
-  const text = textBlocks(msg.content);
-  // A tool result needs content; an empty one is sent as an empty string's stand-in.
-  return { toolResult: { toolUseId: msg.tool_call_id, content: text.length > 0 ? (text as { text: string }[]) : [{ text: "(empty)" }] } };
+  const text = textOf(msg.content);
+  // A tool result needs content: an empty one gets a stand-in.
+  return { toolResult: { toolUseId: msg.tool_call_id, content: text.length > 0 ? text : [{ text: "(empty)" }] } };
 }
 
 /** Converse requires alternating roles: a turn with the previous one's role is merged, tool results first. */
@@ -131,27 +132,16 @@ function inferenceConfig(req: ChatCompletionRequest): InferenceConfig | undefine
 
 function turnsOf(req: ChatCompletionRequest, system: { text: string }[]): ConverseMessage[] {
   const turns: ConverseMessage[] = [];
-  req.messages.forEach((msg, i) => {
-    switch (msg.role) {
-      case "system":
-      case "developer":
-        for (const block of textBlocks(msg.content)) if ("text" in block) system.push(block);
-        break;
-      case "user":
-        appendTurn(turns, "user", userContent(msg, i));
-        break;
-      case "assistant":
-        appendTurn(turns, "assistant", assistantContent(msg));
-        break;
-      case "tool":
-        appendTurn(turns, "user", [toolResult(msg)]);
-        break;
-      default: {
-        const role = String((msg as { role?: unknown }).role);
-        throw new TranslationError(`messages[${i}].role: "${role}" messages cannot be sent to a Bedrock provider`, `messages[${i}].role`);
-      }
-    }
-  });
+  forEachMessage(
+    req.messages,
+    {
+      system: (msg) => system.push(...textOf(msg.content)),
+      user: (msg, i) => appendTurn(turns, "user", userContent(msg, i)),
+      assistant: (msg) => appendTurn(turns, "assistant", assistantContent(msg)),
+      tool: (msg) => appendTurn(turns, "user", [toolResult(msg)]),
+    },
+    "a Bedrock provider",
+  );
   return turns;
 }
 

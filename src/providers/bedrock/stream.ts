@@ -1,19 +1,11 @@
 import { EVENT, FormatError, isNumber, isRecord, malformed, parseProviderJson } from "../../formats/check";
-import type { ChatCompletionChunk, ChunkDelta, FinishReason, OpenAIUsage } from "../../formats/openai";
+import type { ChunkDelta, FinishReason } from "../../formats/openai";
+import { openaiChunk, openaiUsageChunk, type ChunkIdentity } from "../../translate/openai-chunk";
 import { openaiErrorFromBedrock } from "./errors";
 import type { EventStreamMessage } from "./event-stream";
 import { finishReasonFromConverse, openaiUsageFromConverse } from "./response";
 
 const utf8 = new TextDecoder();
-
-/** The chunk's identity, the same in every chunk of one answer. */
-export interface ChunkIdentity {
-  readonly id: string;
-  readonly model: string;
-  readonly created: number;
-  /** The request's `stream_options.include_usage`: `usage: null` in each chunk, then a final usage chunk. */
-  readonly includeUsage: boolean;
-}
 
 function field(payload: Record<string, unknown>, key: string, event: string): Record<string, unknown> {
   const value = payload[key];
@@ -112,25 +104,11 @@ export class ConverseStreamTranslator {
     if (this.finish === null) throw new FormatError(EVENT, "metadata: came before messageStop");
     const usage = openaiUsageFromConverse(payload.usage, EVENT);
     this.done = true;
-    return `${this.identity.includeUsage ? this.usageChunk(usage) : ""}data: [DONE]\n\n`;
+    const usageEvent = this.identity.includeUsage ? `data: ${JSON.stringify(openaiUsageChunk(this.identity, usage))}\n\n` : "";
+    return `${usageEvent}data: [DONE]\n\n`;
   }
 
   private chunk(delta: ChunkDelta, finish: FinishReason | null): string {
-    const { id, model, created, includeUsage } = this.identity;
-    const chunk: ChatCompletionChunk = {
-      id,
-      object: "chat.completion.chunk",
-      created,
-      model,
-      choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
-      ...(includeUsage ? { usage: null } : {}),
-    };
-    return `data: ${JSON.stringify(chunk)}\n\n`;
-  }
-
-  private usageChunk(usage: OpenAIUsage): string {
-    const { id, model, created } = this.identity;
-    const chunk: ChatCompletionChunk = { id, object: "chat.completion.chunk", created, model, choices: [], usage };
-    return `data: ${JSON.stringify(chunk)}\n\n`;
+    return `data: ${JSON.stringify(openaiChunk(this.identity, delta, finish))}\n\n`;
   }
 }

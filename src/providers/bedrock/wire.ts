@@ -10,7 +10,8 @@ import { EventStreamDecoder } from "./event-stream";
 import { converseRequestFromOpenai } from "./request";
 import { chatCompletionFromConverse } from "./response";
 import { sigV4Headers, type AwsCredentials } from "./sign";
-import { ConverseStreamTranslator, type ChunkIdentity } from "./stream";
+import type { ChunkIdentity } from "../../translate/openai-chunk";
+import { ConverseStreamTranslator } from "./stream";
 
 /** Headers of the pipeline's OpenAI request that mean nothing to Bedrock (or that this adapter sets itself). */
 const DROPPED_HEADERS = new Set(["authorization", "accept", "content-type", "openai-organization", "openai-project"]);

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback, type LoopbackServer } from "../../fixtures/loopback-server";
 import type { OtlpReceiver } from "../../e2e/harness/otlp-receiver";
 import type { QueriedSpan, ReceivedCall, ReceivedRequest, ScriptedAnswer } from "./context";
 
@@ -50,7 +50,7 @@ async function querySpans(receiver: OtlpReceiver, url: URL, res: ServerResponse)
  * order (path, headers, body, and its trace headers). `GET /spans?trace=<id>&count=<n>` returns the collector's spans
  * of one trace. `POST /hang/…` never answers: an OTLP endpoint that hangs.
  */
-export async function startScriptedProvider(receiver: OtlpReceiver): Promise<{ url: string; close(): Promise<void> }> {
+export async function startScriptedProvider(receiver: OtlpReceiver): Promise<LoopbackServer> {
   const scripts = new Map<string, ScriptedAnswer>();
   const received = new Map<string, (ReceivedRequest & ReceivedCall)[]>();
   const server = createServer(async (req, res) => {
@@ -87,14 +87,5 @@ export async function startScriptedProvider(receiver: OtlpReceiver): Promise<{ u
     const contentType = answer.contentType ?? (body.stream === true ? "text/event-stream" : "application/json");
     res.writeHead(answer.status ?? 200, { ...answer.headers, "content-type": contentType }).end(answer.body);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(server);
 }
