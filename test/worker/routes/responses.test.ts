@@ -290,4 +290,31 @@ describe("POST /v1/responses: previous_response_id kept by tracegate", () => {
       expect(await res.json()).toMatchObject({ error: { message: "slow down", type: "rate_limit_error" } });
     }
   });
+
+  it("turns reasoning.effort into Anthropic thinking (the chat translation's table) and thinking into a reasoning item", async () => {
+    const answer = {
+      id: "msg_2",
+      type: "message",
+      role: "assistant",
+      model: "claude",
+      content: [
+        { type: "thinking", thinking: "Let me think.", signature: "sig" },
+        { type: "text", text: "42" },
+      ],
+      stop_reason: "end_turn",
+      stop_sequence: null,
+      usage: { input_tokens: 9, output_tokens: 4 },
+    };
+    const model = await scriptAnswer({ body: JSON.stringify(answer) });
+    const res = await post({ model: `anthropic/${model}`, input: "Why?", reasoning: { effort: "low", summary: "auto" } });
+    expect(await res.json()).toMatchObject({
+      output: [
+        { type: "reasoning", summary: [{ type: "summary_text", text: "Let me think." }] },
+        { type: "message", content: [{ type: "output_text", text: "42" }] },
+      ],
+      output_text: "42",
+    });
+    const [sent] = await receivedBy(model);
+    expect(sent?.body.thinking).toEqual({ type: "enabled", budget_tokens: 4096 });
+  });
 });
