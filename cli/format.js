@@ -17,6 +17,16 @@ export function painter(color) {
 /** @typedef {ReturnType<typeof painter>} Paint */
 
 /** 0.4ms, 12ms, 1.25s */
+/**
+ * A cost in USD: `$0.000123`; `unknown` when every call with usage had no price (never $0); `$0.0012+unknown` when
+ * some had none; `-` when no call reported usage.
+ */
+export function fmtCost(/** @type {number | null} */ usd, /** @type {number} */ unknownCalls) {
+  if (usd === null) return unknownCalls > 0 ? "unknown" : "-";
+  const text = `$${usd.toFixed(9).replace(/\.?0+$/, "")}`;
+  return unknownCalls > 0 ? `${text}+unknown` : text;
+}
+
 export function fmtMs(/** @type {number | null | undefined} */ ms) {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return "-";
   if (ms < 10) return `${ms.toFixed(1).replace(/\.0$/, "")}ms`;
@@ -170,7 +180,7 @@ export function formatMetricTotals(totals, models) {
 
 /** The per-model table. */
 export function formatStats(/** @type {ModelStats[]} */ rows) {
-  const head = ["model", "requests", "errors", "input tok", "output tok", "p50", "p95", "p50 TTFT", "tok/s"];
+  const head = ["model", "requests", "errors", "input tok", "output tok", "p50", "p95", "p50 TTFT", "tok/s", "cost"];
   const body = rows.map((r) => [
     r.model || "-",
     String(r.requests),
@@ -181,6 +191,7 @@ export function formatStats(/** @type {ModelStats[]} */ rows) {
     fmtMs(r.p95Ms),
     fmtMs(r.p50TtftMs),
     r.tokensPerSecond === null ? "-" : r.tokensPerSecond.toFixed(1),
+    fmtCost(r.costUsd, r.costUnknownCalls),
   ]);
   return table(head, body);
 }

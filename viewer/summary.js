@@ -10,20 +10,26 @@ import { buildTree, spansOf, traceEnd, traceStart } from "./store.js";
  * @typedef {{
  *   traceId: string, startMs: number, durationMs: number, spanCount: number, root: string, rootService: string,
  *   services: string[], model: string, provider: string, httpStatus: number | null, error: boolean,
- *   inputTokens: number, outputTokens: number, cost: number | null
+ *   inputTokens: number, outputTokens: number, costUsd: number | null, costUnknown: boolean
  * }} TraceSummary
  */
 
 /**
- * A model call's cost in US dollars, as the gateway records it on its CLIENT spans (issue 13, "Cost per call": the
- * attribute Langfuse reads as the total cost). The seam with src/pricing/: the same name as src/telemetry/keep.
+ * The cost of model calls from their spans' `gen_ai.usage.cost` (USD): the sum over the calls that carry one, and
+ * how many calls reported usage but no cost (a model without a price: unknown, never $0). Calls without usage (a
+ * provider error) cost nothing that was reported.
+ * @param {readonly Span[]} spans
+ * @returns {{ costUsd: number | null, unknownCalls: number }}
  */
-export const COST_ATTRIBUTE = "gen_ai.usage.cost";
-
-/** The summed cost of model spans; null when none of them has one (a model without a price is unknown, not $0). */
-function costOf(/** @type {readonly Span[]} */ spans) {
-  const costs = spans.map((s) => numAttr(s, COST_ATTRIBUTE)).filter((v) => v !== undefined);
-  return costs.length ? costs.reduce((a, b) => a + b, 0) : null;
+export function costOf(spans) {
+  let costUsd = /** @type {number | null} */ (null);
+  let unknownCalls = 0;
+  for (const s of spans) {
+    const cost = numAttr(s, "gen_ai.usage.cost");
+    if (cost !== undefined) costUsd = (costUsd ?? 0) + cost;
+    else if (numAttr(s, "gen_ai.usage.input_tokens") !== undefined || numAttr(s, "gen_ai.usage.output_tokens") !== undefined) unknownCalls++;
+  }
+  return { costUsd, unknownCalls };
 }
 
 /** Model calls: spans that name a model (the gateway's CLIENT spans, or any app's GenAI spans). */
@@ -54,6 +60,7 @@ export function summarize(trace) {
     .filter((s) => numAttr(s, "http.response.status_code") !== undefined)
     .sort((a, b) => (a.kind === 2 ? 0 : 1) - (b.kind === 2 ? 0 : 1) || startMs(a) - startMs(b));
   const start = traceStart(trace);
+  const cost = costOf(models);
   return {
     traceId: trace.traceId,
     startMs: start,
@@ -68,7 +75,8 @@ export function summarize(trace) {
     error: spans.some(isErrorSpan),
     inputTokens: models.reduce((n, s) => n + (numAttr(s, "gen_ai.usage.input_tokens") ?? 0), 0),
     outputTokens: models.reduce((n, s) => n + (numAttr(s, "gen_ai.usage.output_tokens") ?? 0), 0),
-    cost: costOf(models),
+    costUsd: cost.costUsd,
+    costUnknown: cost.unknownCalls > 0,
   };
 }
 
@@ -136,7 +144,7 @@ export function percentile(sorted, p) {
  * @typedef {{
  *   model: string, requests: number, errors: number, inputTokens: number, outputTokens: number,
  *   p50Ms: number | null, p95Ms: number | null, p50TtftMs: number | null, tokensPerSecond: number | null,
- *   cost: number | null
+ *   costUsd: number | null, costUnknownCalls: number
  * }} ModelStats
  */
 
@@ -173,6 +181,7 @@ export function modelStats(traces) {
         genTokens += out;
         genMs += Math.max(0, durationMs(s) - (ttft === undefined ? 0 : ttft * 1000));
       }
+      const cost = costOf(spans);
       return {
         model,
         requests: spans.length,
@@ -183,7 +192,8 @@ export function modelStats(traces) {
         p95Ms: percentile(durations, 0.95),
         p50TtftMs: percentile(ttfts, 0.5),
         tokensPerSecond: genMs > 0 ? (genTokens * 1000) / genMs : null,
-        cost: costOf(spans),
+        costUsd: cost.costUsd,
+        costUnknownCalls: cost.unknownCalls,
       };
     })
     .sort((a, b) => b.requests - a.requests || a.model.localeCompare(b.model));

@@ -9,6 +9,7 @@ import {
   kindOf,
   type Issues,
 } from "./check";
+import { isHeaderName } from "./header-syntax";
 import { listOf, mapping, optional, withDefault, type Frozen } from "./schema";
 import { exporter } from "./validate-exporter";
 import { validateMetrics } from "./validate-metrics";
@@ -34,6 +35,24 @@ function staticAttributes(value: unknown, path: string, issues: Issues): Record<
   }
   return Object.fromEntries(entries);
 }
+
+/** A header name (compared lower-case). */
+function headerName(value: unknown, path: string, issues: Issues): string | undefined {
+  if (typeof value === "string" && isHeaderName(value)) return value.toLowerCase();
+  return fail(issues, path, `expected a header name, got ${typeof value === "string" ? `"${value}"` : kindOf(value)}`);
+}
+
+/** A body field as a dotted path of keys: `metadata.conversation_id`. */
+function bodyField(value: unknown, path: string, issues: Issues): string[] | undefined {
+  if (typeof value === "string" && /^[^.\s]+(\.[^.\s]+)*$/.test(value)) return value.split(".");
+  const got = typeof value === "string" ? `"${value}"` : kindOf(value);
+  return fail(issues, path, `expected a field of the request body, e.g. "metadata.conversation_id", got ${got}`);
+}
+
+/** Where an id comes from: `{header, body_field}`; absent: the default header only. */
+const readIdSource = mapping({ header: optional(headerName), body_field: optional(bodyField) });
+
+const readEndUser = mapping({ from_body: withDefault(expectBoolean, false), hash: withDefault(expectBoolean, false) });
 
 const readSpanAttributes = mapping({
   header_prefixes: withDefault<readonly string[]>(expectStringList, []),
@@ -92,6 +111,9 @@ const readTracing = mapping(
     exporters: withDefault(listOf(exporter), []),
     keep: optional(keepRules),
     metrics: validateMetrics,
+    conversation_id: withDefault(readIdSource, { header: "x-conversation-id", body_field: undefined }),
+    session_id: withDefault(readIdSource, { header: "x-session-id", body_field: undefined }),
+    end_user: withDefault(readEndUser, { from_body: false, hash: false }),
   },
   { ignored: PLANO_TRACING_KEYS, reasons: PLANO_TRACING_REASONS },
 );
@@ -120,6 +142,11 @@ export function validateTracing(value: unknown, issues: Issues) {
     keep: tracing.keep,
     // Left out when absent, so that a config without it reads as before.
     ...(tracing.metrics && { metrics: tracing.metrics }),
+    /** `gen_ai.conversation.id` / `session.id`: header (lower case) and body field (path of keys) they come from. */
+    conversationId: tracing.conversation_id,
+    sessionId: tracing.session_id,
+    /** The request's own end-user field as `enduser.id`, or hashed as `enduser.pseudo.id`. */
+    endUser: tracing.end_user,
   };
 }
 

@@ -1,4 +1,4 @@
-import { checkKeys, expectPositiveInteger, fail, isMapping, newIssues, type Issues, type Mapping } from "./check";
+import { checkKeys, expectPositiveInteger, fail, isMapping, kindOf, newIssues, type Issues, type Mapping } from "./check";
 import { mapping, withDefault, type Frozen } from "./schema";
 import { emptyAliases, validateAliases } from "./validate-aliases";
 import { validateProviders } from "./validate-providers";
@@ -39,10 +39,26 @@ const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 /** One event of a provider stream: past it, an error event (a line without end must not grow without bound). */
 const DEFAULT_MAX_STREAM_EVENT_BYTES = 1024 * 1024;
 
+/**
+ * A stream the client left is read on to its end (its usage is what the provider bills) for at most this long: the
+ * 30 seconds Workers gives `waitUntil` work once a response is over. 0 stops reading at once.
+ */
+const DEFAULT_ABANDONED_STREAM_MS = 30_000;
+/** ... and at most this many more bytes (then the read stops: the usage recorded is what was seen). */
+const DEFAULT_ABANDONED_STREAM_BYTES = 8 * 1024 * 1024;
+
+/** 0 or a positive whole number (0 turns the feature off). */
+function expectNonNegativeInteger(value: unknown, path: string, issues: Issues): number | undefined {
+  if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return value;
+  return fail(issues, path, `expected 0 or a positive integer, got ${typeof value === "number" ? value : kindOf(value)}`);
+}
+
 const readLimits = mapping({
   max_body_bytes: withDefault(expectPositiveInteger, DEFAULT_MAX_BODY_BYTES),
   max_response_bytes: withDefault(expectPositiveInteger, DEFAULT_MAX_RESPONSE_BYTES),
   max_stream_event_bytes: withDefault(expectPositiveInteger, DEFAULT_MAX_STREAM_EVENT_BYTES),
+  abandoned_stream_ms: withDefault(expectNonNegativeInteger, DEFAULT_ABANDONED_STREAM_MS),
+  abandoned_stream_bytes: withDefault(expectPositiveInteger, DEFAULT_ABANDONED_STREAM_BYTES),
 });
 
 /** `model_providers`, or Plano's older `llm_providers`; never both. */
@@ -96,6 +112,10 @@ function gatewayConfig(raw: Mapping, issues: Issues) {
     maxResponseBytes: limits?.max_response_bytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     /** One event of a provider stream (`limits.max_stream_event_bytes`, default 1 MiB, counted in characters). */
     maxStreamEventBytes: limits?.max_stream_event_bytes ?? DEFAULT_MAX_STREAM_EVENT_BYTES,
+    /** How long a stream the client left is read on for its usage (`limits.abandoned_stream_ms`, default 30 s; 0: not). */
+    abandonedStreamMs: limits?.abandoned_stream_ms ?? DEFAULT_ABANDONED_STREAM_MS,
+    /** How many more bytes of it at most (`limits.abandoned_stream_bytes`, default 8 MiB). */
+    abandonedStreamBytes: limits?.abandoned_stream_bytes ?? DEFAULT_ABANDONED_STREAM_BYTES,
     // The optional sections are left out when absent, not set to undefined.
     ...(cors
       ? {

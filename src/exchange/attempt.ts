@@ -1,5 +1,6 @@
 import type { Attributes } from "@opentelemetry/api";
 import type { Context } from "hono";
+import type { GatewayConfig } from "../config/types";
 import type { AppEnv, Bindings } from "../env";
 import { asGatewayError, GatewayError, type ApiFormat } from "../errors";
 import { parseProviderJson } from "../formats/check";
@@ -15,7 +16,7 @@ import { inputContentAttributes } from "../telemetry/genai/content";
 import { requestAttributes } from "../telemetry/genai/request";
 import { responseTap, type ResponseTap } from "../telemetry/genai/response";
 import type { RequestTrace } from "../telemetry/request-trace";
-import { callUpstream, DEFAULT_UPSTREAM_TIMEOUT_MS, hostOf, type Fetcher, type UpstreamExchange } from "./upstream";
+import { callUpstream, DEFAULT_UPSTREAM_TIMEOUT_MS, hostOf, type AbandonPolicy, type Fetcher, type UpstreamExchange } from "./upstream";
 import { requireCompleteStream } from "./stream-complete";
 import type { ClientCodec, ExchangePlan } from "./types";
 import { credentialsIn, upstreamErrorResponse } from "./upstream-error";
@@ -130,7 +131,8 @@ export async function attemptCall<Req>(
   { route, plan, streaming, attempt, onTokens, clientSignal, after }: AttemptInput,
 ): Promise<AttemptResult> {
   const { provider } = route;
-  const { maxResponseBytes, maxStreamEventBytes } = c.get("config");
+  const config = c.get("config");
+  const { maxResponseBytes, maxStreamEventBytes } = config;
   const { url, send } = destination(route, plan, { env: c.env, streaming, maxResponseBytes });
   const trace = c.get("trace");
   // Span attributes and the response tap cost allocations on every request: only when a span records, metrics
@@ -168,6 +170,7 @@ export async function attemptCall<Req>(
               onTokens((usage.input ?? 0) + (usage.output ?? 0));
             }
           : undefined,
+      abandon: tap && streaming ? abandonPolicy(c, config) : undefined,
     });
   } catch (err) {
     // Unreachable (502) and timed out (504) are retryable when the policy lists those statuses.
@@ -183,6 +186,16 @@ export async function attemptCall<Req>(
     return streamedAnswer(exchange, upstream.body, route, codecOf(), opts);
   }
   return readAnswer(exchange, codec.format, route, plan, { maxResponseBytes, credentials: () => credentialsIn(headers) });
+}
+
+/** A stream whose usage is recorded is read on when its client leaves, unless `limits.abandoned_stream_ms` is 0. */
+function abandonPolicy(c: Context<AppEnv>, config: GatewayConfig): AbandonPolicy | undefined {
+  if (config.abandonedStreamMs === 0) return undefined;
+  return {
+    timeoutMs: config.abandonedStreamMs,
+    maxBytes: config.abandonedStreamBytes,
+    keepAlive: (work) => c.executionCtx.waitUntil(work),
+  };
 }
 
 /** A provider stream piped to the client; a provider silent past first_chunk_timeout_ms fails first (504). */

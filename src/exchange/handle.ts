@@ -31,6 +31,8 @@ export async function handleModelCall<Req>(c: Context<AppEnv>, codec: ClientCode
   const config = c.get("config");
   const body = parseJsonObject(await readBodyText(c.req.raw, config.maxBodyBytes));
   const req = codec.validate(body);
+  const identified = c.get("trace").identify(codec.format, body);
+  if (identified) await identified;
   // Checked before any provider call: the name reaches a response header, spans and (wildcards) the provider.
   const clientModel = requireModelName(body);
   c.get("trace").requested(clientModel);

@@ -1,13 +1,21 @@
 import { asGatewayError, GatewayError } from "../errors";
 import { FormatError } from "../formats/check";
 import { TranslationError } from "../translate/errors";
-import type { CallOutcome, ClientCall, ClientCallInit, RequestTrace } from "../telemetry/request-trace";
+import type { AbandonedRead, CallOutcome, ClientCall, ClientCallInit, RequestTrace } from "../telemetry/request-trace";
 
 /** Default limit for a whole upstream exchange (headers and body), like the official SDKs' 10 minutes. */
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 600_000;
 
 /** `fetch` itself, or an in-Worker provider (the built-in mock). */
 export type Fetcher = (url: string, init: RequestInit) => Promise<Response>;
+
+/** Reading on a stream the client left, so its usage is what the provider billed (`limits.abandoned_stream_*`). */
+export interface AbandonPolicy {
+  readonly timeoutMs: number;
+  readonly maxBytes: number;
+  /** Keeps the Worker alive for the read (`ctx.waitUntil`). */
+  keepAlive(work: Promise<void>): void;
+}
 
 export interface UpstreamRequest {
   readonly url: string;
@@ -26,12 +34,14 @@ export interface UpstreamRequest {
   readonly call: ClientCallInit;
   /** Called once when the call has ended (after the observer saw the whole response), e.g. to count tokens. */
   readonly onEnd?: (outcome: CallOutcome) => void;
+  /** A stream whose usage is recorded: read on when the client leaves. Undefined: abort at once. */
+  readonly abandon?: AbandonPolicy | undefined;
 }
 
 export type UpstreamOutcome =
   | { readonly kind: "complete"; readonly json?: unknown }
   | { readonly kind: "error"; readonly error: GatewayError }
-  | { readonly kind: "cancelled" };
+  | { readonly kind: "cancelled"; readonly abandoned?: AbandonedRead };
 
 /** A provider response plus the end of its exchange, reported once its body has been consumed. */
 export interface UpstreamExchange {
@@ -44,6 +54,10 @@ export interface UpstreamExchange {
   observe(event: unknown): void;
   /** Aborts the upstream request (client gone, or the gateway stopped reading). */
   abort(): void;
+  /** The request's policy for a stream the client leaves; undefined: the call is cancelled at once. */
+  readonly abandon: AbandonPolicy | undefined;
+  /** With a policy: called instead of aborting when the client goes (the pipe reads on; see streaming/abandoned.ts). */
+  onClientGone(handler: () => void): void;
   /** The error for a failed body read: 504 once the timeout fired, else 502 (the provider reset). */
   bodyError(): GatewayError;
 }
@@ -86,8 +100,11 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamExchan
     call.end(outcome);
     req.onEnd?.(outcome);
   };
-  // A client that disconnects may never cancel the response stream, so its abort ends the call here too.
+  // A client that disconnects may never cancel the response stream, so its abort ends the call here too; a stream
+  // being piped under an abandon policy is read on instead.
+  let clientGone: (() => void) | undefined;
   const onClientAbort = () => {
+    if (clientGone) return clientGone();
     controller.abort();
     finish({ kind: "cancelled" });
   };
@@ -138,6 +155,10 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamExchan
       call.chunk();
     },
     abort: () => controller.abort(),
+    abandon: req.abandon,
+    onClientGone: (handler) => {
+      clientGone = handler;
+    },
     bodyError: () =>
       timedOut
         ? GatewayError.upstreamTimeout(hostOf(req.url), req.timeoutMs)

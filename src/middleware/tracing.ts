@@ -18,6 +18,7 @@ import { metricsSettings, type MetricsSettings } from "../telemetry/metrics/sett
 import { newSpanId, newTraceId } from "../telemetry/sdk/ids";
 import { passthroughTrace } from "../telemetry/request-trace";
 import { decide } from "../telemetry/propagation/sampler";
+import { readsBody } from "../telemetry/identity";
 import { requestHeaderAttributes, tracingSettings, type TracingSettings } from "../telemetry/settings";
 import { isolateSpanBuffer } from "../telemetry/sdk/span-buffer";
 import { formatTraceparent, parseTraceparent } from "../telemetry/propagation/traceparent";
@@ -113,7 +114,8 @@ export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppE
       recording,
       flags: decision.flags,
       tracestate,
-      extraAttributes: recording ? clientSpanAttributes(extraAttributes, ray) : extraAttributes,
+      extraAttributes: recording ? clientSpanAttributes(extraAttributes, ray, c.get("clientName")) : extraAttributes,
+      identity: readsBody(settings.identity) ? settings.identity : undefined,
     };
     const traced = tracedRequest(tracer, ctx, opts, timings);
     c.set("trace", meter ? meteredTrace(traced, meter) : traced);

@@ -1,6 +1,7 @@
 import { asGatewayError, type GatewayError } from "../errors";
 import type { UpstreamExchange } from "../exchange/upstream";
 import { parseProviderJson } from "../formats/check";
+import { readAbandoned } from "./abandoned";
 import { SseParser, type SseEvent } from "./sse";
 
 /** The data of OpenAI's end-of-stream sentinel event. */
@@ -27,7 +28,8 @@ export interface ChunkSource {
 /**
  * The one place an upstream stream body is piped to the client. Pull-based, so each upstream chunk is
  * translated and forwarded as it arrives (nothing is buffered) and backpressure reaches the provider.
- * The client cancelling aborts the upstream fetch; an upstream failure ends the stream with an error event.
+ * The client cancelling aborts the upstream fetch, or, under the exchange's abandon policy, the provider's stream is
+ * read on for its usage (abandoned.ts); an upstream failure ends the stream with an error event.
  */
 export function pipeStream(
   exchange: UpstreamExchange,
@@ -39,14 +41,37 @@ export function pipeStream(
   const parser = new SseParser(maxEventChars);
   const encoder = new TextEncoder();
   let first = true;
+  /** Events observed (the client's share when it leaves); whether the client left and the read went on. */
+  let events = 0;
+  let left = false;
+  let pending: Promise<ReadableStreamReadResult<Uint8Array>> | undefined;
   // Each event's JSON is parsed once, here, for both the codec and the stream tap (usage, finish reasons); the tap
   // sees it once the codec has read (checked) it.
   const handle = (ev: SseEvent): string => {
     const data = ev.data === DONE_SENTINEL ? undefined : parseProviderJson(ev.data, "stream event");
     const out = codec.event(ev, data);
-    if (data !== undefined) exchange.observe(data);
+    if (data !== undefined) {
+      exchange.observe(data);
+      events++;
+    }
     return out;
   };
+  /** The client left: read on under the abandon policy (true), or not (false: the caller cancels). */
+  const leave = (): boolean => {
+    const policy = exchange.abandon;
+    if (left) return true;
+    if (!policy || !reader) return false;
+    left = true;
+    policy.keepAlive(readAbandoned({ reader, parser, pending, delivered: events, doneData: DONE_SENTINEL }, exchange, policy));
+    return true;
+  };
+  if (exchange.abandon) {
+    exchange.onClientGone(() => {
+      if (leave()) return;
+      exchange.abort();
+      exchange.settle({ kind: "cancelled" });
+    });
+  }
 
   /** Ends the stream with an error event, after `before`: what the events ahead of the failing one became. */
   const failWith = (controller: ReadableStreamDefaultController<Uint8Array>, err: GatewayError, before = "") => {
@@ -66,13 +91,19 @@ export function pipeStream(
         return;
       }
       for (;;) {
+        if (left) return;
         let chunk: ReadableStreamReadResult<Uint8Array>;
         try {
-          chunk = await reader.read();
+          pending = reader.read();
+          chunk = await pending;
         } catch {
-          failWith(controller, exchange.bodyError());
+          if (!left) failWith(controller, exchange.bodyError());
           return;
+        } finally {
+          pending = undefined;
         }
+        // The client left during the read: abandoned.ts took this chunk over.
+        if (left) return;
         let out = "";
         try {
           if (chunk.done) {
@@ -100,6 +131,7 @@ export function pipeStream(
       }
     },
     cancel() {
+      if (leave()) return;
       exchange.abort();
       void reader?.cancel().catch(() => undefined);
       exchange.settle({ kind: "cancelled" });

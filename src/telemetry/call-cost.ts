@@ -1,7 +1,8 @@
 import { callPrice } from "../pricing/match";
 import { callCost } from "../pricing/price";
+import type { Attributes } from "@opentelemetry/api";
 import type { TokenUsage } from "./genai/tap-shared";
-import type { CallPricing, ResponseObserver } from "./request-trace";
+import type { AbandonedRead, CallPricing, ResponseObserver } from "./request-trace";
 
 /** A request's cost so far, over its calls, for `Server-Timing`. */
 export interface CostReport {
@@ -27,6 +28,21 @@ export function recordCallCost(observer: ResponseObserver, pricing: CallPricing,
 /** One call's cost in USD from its usage (span and metrics alike); undefined when unknown. */
 export function costOf(usage: TokenUsage, responseModel: string | undefined, pricing: CallPricing): number | undefined {
   return callCost(usage, callPrice(pricing.configured, pricing.provider, responseModel, pricing.model));
+}
+
+/**
+ * A stream the client left and tracegate read on: how that read ended (`tracegate.stream.abandoned_read`) and an
+ * estimate of the output tokens the client received (`tracegate.usage.output_tokens_delivered`): the provider's
+ * output count times the client's share of the stream's events. The output count itself is what the provider
+ * generated (and bills), complete when the read ended `complete`.
+ */
+export function abandonedAttributes(observer: ResponseObserver, read: AbandonedRead): Attributes {
+  const attrs: Attributes = { "tracegate.stream.abandoned_read": read.end };
+  const output = observer.usage().output;
+  if (output !== undefined && read.events > 0) {
+    attrs["tracegate.usage.output_tokens_delivered"] = Math.round((output * read.deliveredEvents) / read.events);
+  }
+  return attrs;
 }
 
 /** A cost in USD as `Server-Timing` and the CLI print it: fixed-point, at most 9 decimals, no trailing zeros. */

@@ -1,7 +1,8 @@
-import { SpanKind, SpanStatusCode, type Attributes, type Context, type Tracer } from "@opentelemetry/api";
-import { recordCallCost, type CostReport } from "./call-cost";
+import { SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Tracer } from "@opentelemetry/api";
+import { abandonedAttributes, recordCallCost, type CostReport } from "./call-cost";
 import { capContent } from "./genai/content-limits";
 import { toLatestGenAi } from "./genai/semconv";
+import { bodyIdentity, type IdentitySettings } from "./identity";
 import { formatTraceparent } from "./propagation/traceparent";
 import type { CallOutcome, ClientCall, ClientCallInit, RequestTrace } from "./request-trace";
 import { holdRecorder } from "./sdk/tracer";
@@ -43,8 +44,10 @@ export interface CallSpanOptions {
   /** Outgoing trace-flags: the head decision, also for a held request. */
   readonly flags: number;
   readonly tracestate: string;
-  /** Request-wide attributes every CLIENT span carries (span_attributes, cloudflare.ray_id). */
+  /** Request-wide attributes every CLIENT span carries (span_attributes, cloudflare.ray_id, user.id). */
   readonly extraAttributes: Attributes;
+  /** What to read of the client's body about who called; undefined: nothing (identity.ts). */
+  readonly identity: IdentitySettings | undefined;
 }
 
 /**
@@ -58,6 +61,7 @@ export function tracedRequest(tracer: Tracer, ctx: Context, opts: CallSpanOption
     if (opts.latestGenAi) toLatestGenAi(attrs);
     return attrs;
   };
+  let extraAttributes = opts.extraAttributes;
   return {
     captureContent: opts.captureContent,
     captureMedia: opts.captureMedia,
@@ -71,10 +75,19 @@ export function tracedRequest(tracer: Tracer, ctx: Context, opts: CallSpanOption
     refused(what) {
       (timings.refused ??= []).push(what);
     },
+    identify(format, body) {
+      const identity = opts.identity;
+      if (!opts.recording || !identity) return undefined;
+      return bodyIdentity(identity, format, body).then((attrs) => {
+        if (Object.keys(attrs).length === 0) return;
+        trace.getSpan(ctx)?.setAttributes(attrs);
+        extraAttributes = { ...extraAttributes, ...attrs };
+      });
+    },
     startCall(init: ClientCallInit): ClientCall {
       let attributes = init.attributes;
       if (opts.recording) {
-        attributes = recordedAttributes(withExtra(opts.extraAttributes, init.attributes));
+        attributes = recordedAttributes(withExtra(extraAttributes, init.attributes));
         if (timings.requestedModel !== undefined) attributes["tracegate.request.model"] = timings.requestedModel;
       }
       const span = tracer.startSpan(init.name, { kind: SpanKind.CLIENT, attributes }, ctx);
@@ -108,6 +121,9 @@ export function tracedRequest(tracer: Tracer, ctx: Context, opts: CallSpanOption
           if (!recording) return;
           if (observer) span.setAttributes(recordedAttributes(observer.attributes(opts.captureContent)));
           if (cost !== undefined) span.setAttribute("gen_ai.usage.cost", cost);
+          if (observer && outcome.kind === "cancelled" && outcome.abandoned) {
+            span.setAttributes(abandonedAttributes(observer, outcome.abandoned));
+          }
           const failure = failureOf(outcome);
           if (failure) {
             span.setAttribute("error.type", failure.type);

@@ -1,13 +1,23 @@
 import type { Attributes } from "@opentelemetry/api";
-import type { GatewayError } from "../errors";
+import type { ApiFormat, GatewayError } from "../errors";
 import type { ModelPrice } from "../pricing/price";
 import type { TokenUsage } from "./genai/tap-shared";
+
+/** How a stream the client had left was read on, for its usage (streaming/abandoned.ts). */
+export interface AbandonedRead {
+  /** Stream events the client had been sent when it left. */
+  readonly deliveredEvents: number;
+  /** All the stream's events read, before and after. */
+  readonly events: number;
+  /** To the end, or stopped by `limits.abandoned_stream_ms` / `_bytes`, or by a failed read. */
+  readonly end: "complete" | "time_limit" | "byte_limit" | "error";
+}
 
 /** The end of one upstream call, as the span records it. */
 export type CallOutcome =
   | { readonly kind: "complete"; readonly status: number }
   | { readonly kind: "error"; readonly error: GatewayError; readonly status?: number }
-  | { readonly kind: "cancelled" };
+  | { readonly kind: "cancelled"; readonly abandoned?: AbandonedRead };
 
 /** Observes the response of one call (the GenAI response tap for model calls). */
 export interface ResponseObserver {
@@ -76,6 +86,11 @@ export interface RequestTrace {
   requested(model: string): void;
   /** A route (`provider/model`, or `client` for the client's own limits) that a rate limit refused. */
   refused(what: string): void;
+  /**
+   * Reads who called and in which conversation from the client's body (identity.ts) onto the SERVER span and the
+   * CLIENT spans to come; undefined (nothing to wait for) unless the request is recorded and the config asks.
+   */
+  identify(format: ApiFormat, body: Readonly<Record<string, unknown>>): Promise<void> | undefined;
   startCall(init: ClientCallInit): ClientCall;
   /**
    * Keeps the request's trace open (the SERVER span neither ends nor is exported) until the returned function is
@@ -107,6 +122,7 @@ export function passthroughTrace(incoming: Headers): RequestTrace {
     metering: false,
     requested() {},
     refused() {},
+    identify: () => undefined,
     startCall: (init) => (init.propagate ? call : silent),
     hold: () => () => undefined,
   };

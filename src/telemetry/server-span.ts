@@ -52,7 +52,10 @@ export function serverAttributes(
   if (client) attributes["client.address"] = client;
   if (ray) attributes["cloudflare.ray_id"] = ray;
   if (typeof cf?.colo === "string") attributes["cloudflare.colo"] = cf.colo;
-  if (clientName !== undefined) attributes["tracegate.client.name"] = clientName;
+  if (clientName !== undefined) {
+    attributes["tracegate.client.name"] = clientName;
+    attributes["user.id"] = clientName;
+  }
   return attributes;
 }
 
@@ -71,11 +74,16 @@ export function serverTiming(traceparent: string, timings: CallReport): string {
 }
 
 /**
- * The attributes every CLIENT span of a request carries: Plano's span_attributes and the request's `cf-ray` (as
- * `cloudflare.ray_id`, like the SERVER span), which ties the call to Cloudflare's own logs and Workers traces.
+ * The attributes every CLIENT span of a request carries: Plano's span_attributes, the request's `cf-ray` (as
+ * `cloudflare.ray_id`, like the SERVER span), which ties the call to Cloudflare's own logs and Workers traces, and
+ * the authenticated client as `user.id` (LLM backends read it from the generation's span).
  */
-export function clientSpanAttributes(headerAttributes: Attributes, ray: string | null): Attributes {
-  return ray ? { ...headerAttributes, "cloudflare.ray_id": ray } : headerAttributes;
+export function clientSpanAttributes(headerAttributes: Attributes, ray: string | null, clientName: string | undefined): Attributes {
+  if (!ray && clientName === undefined) return headerAttributes;
+  const attributes: Attributes = { ...headerAttributes };
+  if (ray) attributes["cloudflare.ray_id"] = ray;
+  if (clientName !== undefined) attributes["user.id"] = clientName;
+  return attributes;
 }
 
 /**

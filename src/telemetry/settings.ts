@@ -6,6 +6,7 @@ import type { SpanDecorator } from "./export/presets";
 import { samplerFromEnv, type SamplerConfig } from "./propagation/sampler";
 import { spanLimitsFromEnv, type SpanLimits } from "./sdk/limits";
 import type { Resource } from "./sdk/span-data";
+import { headerIdentity, type IdentitySettings } from "./identity";
 import { PACKAGE_VERSION } from "./version";
 
 /** Everything tracing needs that does not change between requests; undefined when tracing is off. */
@@ -34,6 +35,30 @@ export interface TracingSettings {
   readonly resource: Resource;
   /** Span limits (counts, value lengths) from the standard OTEL_*_LIMIT variables and the defaults. */
   readonly limits: SpanLimits;
+  /** Who called and in which conversation (identity.ts). */
+  readonly identity: IdentitySettings;
+}
+
+/** Without a `tracing:` key (tracing from OTEL_* variables): the default headers, nothing from the body. */
+const DEFAULT_IDENTITY: IdentitySettings = {
+  conversationHeader: "x-conversation-id",
+  sessionHeader: "x-session-id",
+  conversationField: undefined,
+  sessionField: undefined,
+  endUserFromBody: false,
+  endUserHash: false,
+};
+
+function identityOf(tracing: GatewayConfig["tracing"]): IdentitySettings {
+  if (!tracing) return DEFAULT_IDENTITY;
+  return {
+    conversationHeader: tracing.conversationId.header,
+    sessionHeader: tracing.sessionId.header,
+    conversationField: tracing.conversationId.body_field,
+    sessionField: tracing.sessionId.body_field,
+    endUserFromBody: tracing.endUser.from_body,
+    endUserHash: tracing.endUser.hash,
+  };
 }
 
 type Env = Readonly<Record<string, unknown>>;
@@ -74,6 +99,7 @@ function compute(config: GatewayConfig, env: Env): TracingSettings | undefined {
       contentValueLength: contentMaxBytes + TRUNCATION_MARKER_MAX,
       doubleKeys: latestGenAi ? LATEST_DOUBLE_KEYS : DEFAULT_DOUBLE_KEYS,
     }),
+    identity: identityOf(tracing),
   };
 }
 
@@ -95,11 +121,17 @@ export function tracingSettings(config: GatewayConfig, env: Env): TracingSetting
 /** Headers never recorded, whatever `header_prefixes` says. */
 const SECRET_HEADERS = new Set(["authorization", "x-api-key", "cookie", "proxy-authorization", "set-cookie"]);
 
-/** Plano's `span_attributes`: prefixed request headers (prefix stripped, `-` -> `.`) plus static attributes. */
+/**
+ * Plano's `span_attributes`: prefixed request headers (prefix stripped, `-` -> `.`) plus static attributes; and the
+ * conversation and session ids of their headers (identity.ts).
+ */
 export function requestHeaderAttributes(settings: TracingSettings, headers: Headers): Readonly<Record<string, string>> {
-  // Without prefixes the result is the same every request: the settings' own (read-only) object, not a copy.
-  if (settings.headerPrefixes.length === 0) return settings.staticAttributes;
-  const attributes: Record<string, string> = { ...settings.staticAttributes };
+  const identity = headerIdentity(settings.identity, headers);
+  // Without prefixes or ids the result is the same every request: the settings' own (read-only) object, not a copy.
+  if (settings.headerPrefixes.length === 0) {
+    return identity ? { ...settings.staticAttributes, ...identity } : settings.staticAttributes;
+  }
+  const attributes: Record<string, string> = { ...settings.staticAttributes, ...identity };
   headers.forEach((value, name) => {
     if (SECRET_HEADERS.has(name) || name.includes("key") || name.includes("token")) return;
     const prefix = settings.headerPrefixes.find((p) => name.startsWith(p) && name.length > p.length);

@@ -149,14 +149,58 @@ describe("tracegate stats", () => {
     expect(code).toBe(0);
     expect(stdout.trimEnd().split("\n")).toEqual([
       "last 1000d: 4 traces, 3 model calls",
-      "model               requests  errors  input tok  output tok    p50    p95  p50 TTFT  tok/s",
-      "anthropic/claude-x         1       1          0           0   40ms   40ms         -      -",
-      "openai/gpt-4o              1       1          0           0   40ms   40ms         -      -",
-      "openai/gpt-4o-mini         1       0         12          40  380ms  380ms     180ms  200.0",
+      "model               requests  errors  input tok  output tok    p50    p95  p50 TTFT  tok/s     cost",
+      "anthropic/claude-x         1       1          0           0   40ms   40ms         -      -        -",
+      "openai/gpt-4o              1       1          0           0   40ms   40ms         -      -        -",
+      // Usage but no gen_ai.usage.cost: its model has no price, so its cost is unknown, never $0.
+      "openai/gpt-4o-mini         1       0         12          40  380ms  380ms     180ms  200.0  unknown",
     ]);
     const recentOnly = await cli("stats", "--since", "5m", "--json");
     const body = JSON.parse(recentOnly.stdout) as { traces: number; models: { model: string }[] };
     expect(body.traces).toBe(3);
     expect(body.models.map((m) => m.model)).toEqual(["anthropic/claude-x", "openai/gpt-4o"]);
+  });
+});
+
+describe("tracegate stats: cost per model from the spans' gen_ai.usage.cost", () => {
+  it("sums the priced calls; a model with unpriced calls says so", async () => {
+    const own = await startReceiver({ port: 0 });
+    try {
+      const call = (traceId: string, model: string, cost?: number): SpanSpec => ({
+        traceId,
+        spanId: `${traceId.slice(0, 15)}1`,
+        name: `chat ${model}`,
+        kind: 3,
+        startMs: 0,
+        durationMs: 100,
+        attributes: {
+          "gen_ai.provider.name": "openai",
+          "gen_ai.request.model": model,
+          "gen_ai.usage.input_tokens": 100,
+          "gen_ai.usage.output_tokens": 10,
+          ...(cost === undefined ? {} : { "gen_ai.usage.cost": cost }),
+        },
+      });
+      await postJson(own.url, otlpJson([call("c0570000000000000000000000000001", "gpt-4.1", 0.0001)], recent));
+      await postJson(own.url, otlpJson([call("c0570000000000000000000000000002", "gpt-4.1", 0.00025)], recent));
+      await postJson(own.url, otlpJson([call("c0570000000000000000000000000003", "house-model", 0.002)], recent));
+      await postJson(own.url, otlpJson([call("c0570000000000000000000000000004", "house-model")], recent));
+      const env = { TZ: "UTC", NO_COLOR: "1", FORCE_COLOR: "" };
+      const { stdout } = await runToEnd(["bin/tracegate.js", "stats", "--url", own.url], env);
+      const rows = stdout.trimEnd().split("\n").slice(2).map((line) => line.trim().split(/\s+/));
+      expect(rows.map((r) => [r[0], r.at(-1)])).toEqual([
+        ["openai/gpt-4.1", "$0.00035"],
+        ["openai/house-model", "$0.002+unknown"],
+      ]);
+      const json = JSON.parse((await runToEnd(["bin/tracegate.js", "stats", "--json", "--url", own.url], env)).stdout) as {
+        models: { model: string; costUsd: number | null; costUnknownCalls: number }[];
+      };
+      expect(json.models.map((m) => [m.model, m.costUsd, m.costUnknownCalls])).toEqual([
+        ["openai/gpt-4.1", 0.00035, 0],
+        ["openai/house-model", 0.002, 1],
+      ]);
+    } finally {
+      await own.close();
+    }
   });
 });

@@ -117,7 +117,7 @@ async function refreshList() {
         h("td", { class: "num" }, t.inputTokens || t.outputTokens ? `${t.inputTokens} → ${t.outputTokens}` : "–"),
         h("td", { class: "num" }, t.spanCount),
         h("td", { class: "mono muted" }, t.traceId.slice(0, 8)),
-        h("td", { class: "num" }, fmtCost(t.cost)),
+        h("td", { class: "num" }, fmtCost(t.costUsd)),
       ),
     );
     const table = h(
@@ -269,7 +269,7 @@ async function renderModels() {
         h("td", { class: "num" }, fmtMs(m.p95Ms)),
         h("td", { class: "num" }, fmtMs(m.p50TtftMs)),
         h("td", { class: "num" }, m.tokensPerSecond === null ? "–" : m.tokensPerSecond.toFixed(1)),
-        h("td", { class: "num" }, fmtCost(m.cost)),
+        h("td", { class: "num" }, fmtCost(m.costUsd)),
       ),
     );
     app.replaceChildren(

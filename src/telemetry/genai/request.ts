@@ -11,7 +11,7 @@ import { arr, field, int, nonEmpty, num, str, type JsonRecord } from "./read";
  * Set them when the span starts: operation, provider, model and server.address/port are the sampling-relevant ones.
  *
  * Only the fields named below are read. Identifiers of the end user (OpenAI `user`, Anthropic `metadata.user_id`)
- * and everything else in the body are never copied. Message content lives in genai-content.ts (opt-in).
+ * are recorded only as identity.ts says (`tracing.end_user`); everything else in the body is never copied. Message content lives in genai-content.ts (opt-in).
  *
  * - gen_ai.operation.name: always `chat` (both the Chat Completions and the Messages API are chat operations).
  * - gen_ai.request.max_tokens: OpenAI `max_completion_tokens` (preferred, the current field) or `max_tokens`;

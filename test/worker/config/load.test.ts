@@ -147,6 +147,9 @@ describe("Plano configs", () => {
       headerPrefixes: ["x-org-", "x-user-"],
       staticAttributes: { "deployment.environment": "production", "service.team": "support" },
       exporters: [],
+      conversationId: { header: "x-conversation-id", body_field: undefined },
+      sessionId: { header: "x-session-id", body_field: undefined },
+      endUser: { from_body: false, hash: false },
     });
     const ignored = (key: string) => `${key}: ignored (Plano key with no meaning at the edge)`;
     expect(notices).toEqual([

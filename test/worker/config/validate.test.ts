@@ -577,6 +577,9 @@ describe("tracing", () => {
         },
         { endpoint: "http://127.0.0.1:4318/v1/traces", headers: {}, protocol: "http/json" },
       ],
+      conversationId: { header: "x-conversation-id", body_field: undefined },
+      sessionId: { header: "x-session-id", body_field: undefined },
+      endUser: { from_body: false, hash: false },
     });
   });
 
@@ -591,6 +594,9 @@ describe("tracing", () => {
       headerPrefixes: ["x-"],
       staticAttributes: {},
       exporters: [],
+      conversationId: { header: "x-conversation-id", body_field: undefined },
+      sessionId: { header: "x-session-id", body_field: undefined },
+      endUser: { from_body: false, hash: false },
     });
     expect(notices).toEqual([
       "tracing.random_sampling: not set, so no trace is recorded; set a percentage from 1 to 100",

@@ -23,6 +23,9 @@ export interface ScriptedAnswer {
   readonly body: string;
   /** Further response headers (`retry-after`, rate limits, `set-cookie`…). */
   readonly headers?: Readonly<Record<string, string>>;
+  /** Sent after `body`, one every `chunkIntervalMs` (default 20): a provider that keeps streaming. */
+  readonly chunks?: readonly string[];
+  readonly chunkIntervalMs?: number;
 }
 
 /** The last request the scripted provider received for a model. */
@@ -30,6 +33,14 @@ export interface ReceivedRequest {
   readonly path: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: Record<string, unknown>;
+}
+
+/** What the scripted provider sent for a model (`GET /sent?model=`): chunks written, and whether it got to the end. */
+export interface ScriptedDelivery {
+  readonly chunksWritten: number;
+  readonly finished: boolean;
+  /** The gateway closed the connection before the last chunk. */
+  readonly closedEarly: boolean;
 }
 
 /** A span as the span query returns it (OTLP JSON flattened, attribute values unwrapped). */

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { listenOnLoopback, type LoopbackServer } from "../../fixtures/loopback-server";
 import type { OtlpReceiver } from "../../e2e/harness/otlp-receiver";
-import type { QueriedSpan, ReceivedCall, ReceivedRequest, ScriptedAnswer } from "./context";
+import type { QueriedSpan, ReceivedCall, ReceivedRequest, ScriptedAnswer, ScriptedDelivery } from "./context";
 
 /** How long a span query waits for a trace's spans to arrive before answering with what it has. */
 const SPAN_WAIT_MS = 10_000;
@@ -42,6 +42,26 @@ async function querySpans(receiver: OtlpReceiver, url: URL, res: ServerResponse)
   res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(spans));
 }
 
+/** `answer.body`, then each of `answer.chunks` after a pause, recording how far it got (the gateway may hang up). */
+async function streamChunks(res: ServerResponse, answer: ScriptedAnswer, record: (sent: ScriptedDelivery) => void): Promise<void> {
+  const chunks = answer.chunks ?? [];
+  let closedEarly = false;
+  let written = 0;
+  res.on("close", () => {
+    closedEarly = written < chunks.length;
+    record({ chunksWritten: written, finished: written === chunks.length, closedEarly });
+  });
+  res.write(answer.body);
+  for (const chunk of chunks) {
+    await new Promise((resolve) => setTimeout(resolve, answer.chunkIntervalMs ?? 20));
+    if (closedEarly || res.destroyed) return;
+    res.write(chunk);
+    written++;
+    record({ chunksWritten: written, finished: written === chunks.length, closedEarly: false });
+  }
+  res.end();
+}
+
 /**
  * A provider on loopback that answers each request with the answer scripted for its model name, byte for byte:
  * any status, content type and body (valid or not), so tests drive exactly what a misbehaving provider sends.
@@ -53,6 +73,7 @@ async function querySpans(receiver: OtlpReceiver, url: URL, res: ServerResponse)
 export async function startScriptedProvider(receiver: OtlpReceiver): Promise<LoopbackServer> {
   const scripts = new Map<string, ScriptedAnswer>();
   const received = new Map<string, (ReceivedRequest & ReceivedCall)[]>();
+  const deliveries = new Map<string, ScriptedDelivery>();
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://loopback");
     if (req.method === "GET" && url.pathname === "/spans") return querySpans(receiver, url, res);
@@ -64,6 +85,11 @@ export async function startScriptedProvider(receiver: OtlpReceiver): Promise<Loo
     if (req.method === "GET" && url.pathname === "/received") {
       const calls = received.get(url.searchParams.get("model") ?? "") ?? [];
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(calls));
+      return;
+    }
+    if (req.method === "GET" && url.pathname === "/sent") {
+      const sent = deliveries.get(url.searchParams.get("model") ?? "");
+      res.writeHead(sent ? 200 : 404, { "content-type": "application/json" }).end(JSON.stringify(sent ?? null));
       return;
     }
     const body = await readJson(req);
@@ -85,7 +111,9 @@ export async function startScriptedProvider(receiver: OtlpReceiver): Promise<Loo
     }
     if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
     const contentType = answer.contentType ?? (body.stream === true ? "text/event-stream" : "application/json");
-    res.writeHead(answer.status ?? 200, { ...answer.headers, "content-type": contentType }).end(answer.body);
+    res.writeHead(answer.status ?? 200, { ...answer.headers, "content-type": contentType });
+    if (!answer.chunks) return void res.end(answer.body);
+    await streamChunks(res, answer, (sent) => deliveries.set(String(body.model), sent));
   });
   return listenOnLoopback(server);
 }

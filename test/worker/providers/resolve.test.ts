@@ -32,7 +32,7 @@ function provider(model: string, extra: Partial<ProviderConfig> = {}): ProviderC
 
 function config(providers: ProviderConfig[], aliases: Record<string, string | string[]> = {}): GatewayConfig {
   const lists = Object.fromEntries(Object.entries(aliases).map(([k, v]) => [k, typeof v === "string" ? [v] : v]));
-  return { providers, aliases: lists, aliasPricing: {}, tracing: undefined, maxBodyBytes: 1024, maxResponseBytes: 4096, maxStreamEventBytes: 1024 };
+  return { providers, aliases: lists, aliasPricing: {}, tracing: undefined, maxBodyBytes: 1024, maxResponseBytes: 4096, maxStreamEventBytes: 1024, abandonedStreamMs: 0, abandonedStreamBytes: 1 };
 }
 
 describe("resolveRoutes: the first route tried", () => {

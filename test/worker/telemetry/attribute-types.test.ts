@@ -63,6 +63,16 @@ const REGISTRY: Readonly<Record<string, string>> = {
   "tracegate.client.name": "string",
   "tracegate.request.model": "string",
   "tracegate.attempt": "int",
+  // model/user, model/enduser, model/session registries; gen_ai.conversation.id is in the gen-ai registry.
+  "user.id": "string",
+  "enduser.id": "string",
+  "enduser.pseudo.id": "string",
+  "session.id": "string",
+  "gen_ai.conversation.id": "string",
+  // Not in a registry: the cost as Langfuse reads it, and tracegate's own (docs/tracing.md).
+  "gen_ai.usage.cost": "double",
+  "tracegate.usage.output_tokens_delivered": "int",
+  "tracegate.stream.abandoned_read": "string",
 };
 
 /** Under gen_ai_latest_experimental (semantic-conventions-genai main). */
@@ -75,7 +85,8 @@ const LATEST_REGISTRY: Readonly<Record<string, string>> = {
 const CLIENT_KEY = "tg-attribute-types-key-01";
 const env = (extra: Record<string, string> = {}) => ({
   GATEWAY_CONFIG: JSON.stringify({
-    model_providers: [{ model: "mock/echo", default: true }, { model: "mock/*" }],
+    // A price for the mock's models, so the cost is exported too.
+    model_providers: [{ model: "mock/echo", default: true, pricing: { input: 1, output: 3 } }, { model: "mock/*" }],
     auth: { keys: [{ name: "types-test", key: "$CLIENT_KEY" }] },
     tracing: {
       random_sampling: 100,
@@ -182,6 +193,8 @@ describe("attribute types follow the registry, in both OTLP encodings", () => {
       "gen_ai.tool.definitions",
       "gen_ai.request.encoding_formats",
       "gen_ai.embeddings.dimension.count",
+      "gen_ai.usage.cost",
+      "user.id",
     ]) {
       expect(seen, key).toContain(key);
     }

@@ -15,6 +15,8 @@ function config(tracing: Partial<TracingConfig> | undefined): GatewayConfig {
     maxBodyBytes: 1024,
     maxResponseBytes: 4096,
     maxStreamEventBytes: 1024,
+    abandonedStreamMs: 0,
+    abandonedStreamBytes: 1,
     tracing: tracing && {
       randomSampling: 0,
       trustIncomingSampling: true,
@@ -25,6 +27,9 @@ function config(tracing: Partial<TracingConfig> | undefined): GatewayConfig {
       captureContentMedia: false,
       exporters: [],
       keep: undefined,
+      conversationId: { header: "x-conversation-id", body_field: undefined },
+      sessionId: { header: "x-session-id", body_field: undefined },
+      endUser: { from_body: false, hash: false },
       ...tracing,
     },
   };
