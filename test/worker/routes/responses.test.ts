@@ -279,4 +279,42 @@ describe("POST /v1/responses: previous_response_id kept by tracegate", () => {
     expect(await deleted.json()).toEqual({ id: created.id, object: "response.deleted", deleted: true });
     expect((await request("GET", KEYS.ALICE_KEY)).status).toBe(404);
   });
+
+  it("hands a provider's 429 on with its retry-after, passed through and translated", async () => {
+    const error = { error: { message: "slow down", type: "rate_limit_error", param: null, code: null } };
+    for (const prefix of ["openai", "groq"]) {
+      const model = await scriptAnswer({ status: 429, headers: { "retry-after": "3" }, body: JSON.stringify(error) });
+      const res = await post({ model: `${prefix}/${model}`, input: "x" });
+      expect(res.status).toBe(429);
+      expect(res.headers.get("retry-after")).toBe("3");
+      expect(await res.json()).toMatchObject({ error: { message: "slow down", type: "rate_limit_error" } });
+    }
+  });
+
+  it("turns reasoning.effort into Anthropic thinking (the chat translation's table) and thinking into a reasoning item", async () => {
+    const answer = {
+      id: "msg_2",
+      type: "message",
+      role: "assistant",
+      model: "claude",
+      content: [
+        { type: "thinking", thinking: "Let me think.", signature: "sig" },
+        { type: "text", text: "42" },
+      ],
+      stop_reason: "end_turn",
+      stop_sequence: null,
+      usage: { input_tokens: 9, output_tokens: 4 },
+    };
+    const model = await scriptAnswer({ body: JSON.stringify(answer) });
+    const res = await post({ model: `anthropic/${model}`, input: "Why?", reasoning: { effort: "low", summary: "auto" } });
+    expect(await res.json()).toMatchObject({
+      output: [
+        { type: "reasoning", summary: [{ type: "summary_text", text: "Let me think." }] },
+        { type: "message", content: [{ type: "output_text", text: "42" }] },
+      ],
+      output_text: "42",
+    });
+    const [sent] = await receivedBy(model);
+    expect(sent?.body.thinking).toEqual({ type: "enabled", budget_tokens: 4096 });
+  });
 });
