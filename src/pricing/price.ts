@@ -1,4 +1,4 @@
-import type { TokenUsage } from "../telemetry/genai/tap-shared";
+import type { TokenUsage } from "../telemetry/genai/taps/shared";
 
 /** A model's prices in USD per million tokens. */
 export interface ModelPrice {

@@ -1,7 +1,7 @@
 import { callPrice } from "../pricing/match";
 import { callCost } from "../pricing/price";
 import type { Attributes } from "@opentelemetry/api";
-import type { TokenUsage } from "./genai/tap-shared";
+import type { TokenUsage } from "./genai/taps/shared";
 import type { AbandonedRead, CallPricing, ResponseObserver } from "./request-trace";
 
 /** A request's cost so far, over its calls, for `Server-Timing`. */

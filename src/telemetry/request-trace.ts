@@ -1,7 +1,7 @@
 import type { Attributes } from "@opentelemetry/api";
 import type { ApiFormat, GatewayError } from "../errors";
 import type { ModelPrice } from "../pricing/price";
-import type { TokenUsage } from "./genai/tap-shared";
+import type { TokenUsage } from "./genai/taps/shared";
 
 /** How a stream the client had left was read on, for its usage (streaming/abandoned.ts). */
 export interface AbandonedRead {

@@ -1,7 +1,7 @@
 import { app } from "../../src/app";
 import { conformance } from "./route";
 
-export { RateLimiter } from "../../src/index";
+export { RateLimiter, ResponsesStore } from "../../src/index";
 
 // The test Worker: the production app (same middlewares, tracing and upstream call) plus the W3C trace-context
 // suite's route. Mounted here at load, before the first request builds Hono's router; a route added after the

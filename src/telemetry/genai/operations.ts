@@ -2,7 +2,7 @@ import type { Attributes } from "@opentelemetry/api";
 import { isRecord } from "../../formats/check";
 import { arr, field, int, nonEmpty, str, type JsonRecord } from "./read";
 import { serverAttributesOf } from "./request";
-import type { TokenUsage } from "./tap-shared";
+import type { TokenUsage } from "./taps/shared";
 
 // Provider calls that are not chats: embeddings (a GenAI operation of its own in the conventions) and Anthropic's
 // token count (no GenAI operation: the span names the call, the provider and the model, and nothing else).

@@ -1,12 +1,12 @@
 import type { Attributes } from "@opentelemetry/api";
 import type { CallApi } from "../../providers/known";
-import { AnthropicTap } from "./response-anthropic";
-import { OpenAITap } from "./response-openai";
-import { ResponsesTap } from "./response-responses";
-import type { TokenUsage } from "./tap-shared";
+import { AnthropicTap } from "./taps/anthropic";
+import { OpenAITap } from "./taps/openai";
+import { ResponsesTap } from "./taps/responses";
+import type { TokenUsage } from "./taps/shared";
 
 /**
- * What a response tap offers. The taps (response-openai.ts, response-anthropic.ts) do not import this module, so
+ * What a response tap offers. The taps (taps/openai.ts, taps/anthropic.ts, taps/responses.ts) do not import this module, so
  * that nothing imports back the module that imports it: responseTap's return type checks they fit.
  */
 export interface ResponseTap {

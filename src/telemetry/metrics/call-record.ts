@@ -1,6 +1,6 @@
 import type { Attributes } from "@opentelemetry/api";
 import { serverAttributesOf } from "../genai/request";
-import type { TokenUsage } from "../genai/tap-shared";
+import type { TokenUsage } from "../genai/taps/shared";
 import type { CallIdentity } from "../request-trace";
 import type { AttributeValue } from "../sdk/span-data";
 import {

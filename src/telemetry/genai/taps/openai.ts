@@ -1,8 +1,8 @@
 import type { Attributes } from "@opentelemetry/api";
-import { openaiOutputMessage, type OutputMessage } from "./content";
-import { isRecord } from "../../formats/check";
-import { arr, field, int, nonEmpty, str, type JsonRecord } from "./read";
-import { baseAttributes, MAX_CHOICES, validIndex, type TokenUsage } from "./tap-shared";
+import { openaiOutputMessage, type OutputMessage } from "../content";
+import { isRecord } from "../../../formats/check";
+import { arr, field, int, nonEmpty, str, type JsonRecord } from "../read";
+import { baseAttributes, MAX_CHOICES, validIndex, type TokenUsage } from "./shared";
 
 /** One streamed choice, rebuilt from its deltas (capture only). */
 interface ChoiceAcc {

@@ -1,7 +1,7 @@
 import type { Attributes } from "@opentelemetry/api";
-import { int } from "./read";
+import { int } from "../read";
 
-/** Helpers shared by the OpenAI and Anthropic response taps (response-openai.ts, response-anthropic.ts). */
+/** Helpers shared by the OpenAI and Anthropic response taps (openai.ts, anthropic.ts, responses.ts). */
 
 /** Token counts in the GenAI conventions' sense; a field is undefined when the provider did not report it. */
 export interface TokenUsage {

@@ -1,8 +1,8 @@
 import type { Attributes } from "@opentelemetry/api";
-import { anthropicOutputMessage } from "./content";
-import { isRecord } from "../../formats/check";
-import { field, int, nonEmpty, parseArguments, str, type JsonRecord } from "./read";
-import { baseAttributes, MAX_BLOCKS, validIndex, type TokenUsage } from "./tap-shared";
+import { anthropicOutputMessage } from "../content";
+import { isRecord } from "../../../formats/check";
+import { field, int, nonEmpty, parseArguments, str, type JsonRecord } from "../read";
+import { baseAttributes, MAX_BLOCKS, validIndex, type TokenUsage } from "./shared";
 
 /** One streamed content block: its content_block_start block plus the deltas that followed (capture only). */
 interface BlockAcc {
