@@ -100,8 +100,7 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamExchan
     call.end(outcome);
     req.onEnd?.(outcome);
   };
-  // A client that disconnects may never cancel the response stream, so its abort ends the call here too; a stream
-  // being piped under an abandon policy is read on instead.
+  // A client that disconnects may never cancel the response stream: its abort ends the call (or starts a read-on).
   let clientGone: (() => void) | undefined;
   const onClientAbort = () => {
     if (clientGone) return clientGone();
@@ -156,9 +155,7 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamExchan
     },
     abort: () => controller.abort(),
     abandon: req.abandon,
-    onClientGone: (handler) => {
-      clientGone = handler;
-    },
+    onClientGone: (handler) => void (clientGone = handler),
     bodyError: () =>
       timedOut
         ? GatewayError.upstreamTimeout(hostOf(req.url), req.timeoutMs)

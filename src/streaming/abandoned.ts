@@ -3,6 +3,59 @@ import { parseProviderJson } from "../formats/check";
 import type { AbandonedRead } from "../telemetry/request-trace";
 import type { SseEvent, SseParser } from "./sse";
 
+type Reader = LeftStream["reader"];
+
+/**
+ * The pipe's side of a client leaving (pipe.ts): the events observed so far (the client's share), the read in
+ * flight, and whether the client left; `leave()` starts the read-on under the exchange's abandon policy.
+ */
+export class LeaveWatch {
+  events = 0;
+  left = false;
+  private pending: Promise<ReadableStreamReadResult<Uint8Array>> | undefined;
+
+  constructor(
+    private readonly exchange: UpstreamExchange,
+    private readonly reader: Reader | undefined,
+    private readonly parser: SseParser,
+    private readonly doneData: string,
+  ) {
+    if (!exchange.abandon) return;
+    exchange.onClientGone(() => {
+      if (this.leave()) return;
+      exchange.abort();
+      exchange.settle({ kind: "cancelled" });
+    });
+  }
+
+  /** An event the client is sent, to the stream tap. */
+  observe(data: unknown): void {
+    this.exchange.observe(data);
+    this.events++;
+  }
+
+  /** The next chunk, remembered while in flight: if the client leaves meanwhile, the read-on takes it. */
+  async read(reader: Reader): Promise<ReadableStreamReadResult<Uint8Array>> {
+    this.pending = reader.read();
+    try {
+      return await this.pending;
+    } finally {
+      this.pending = undefined;
+    }
+  }
+
+  /** The client left: read on under the abandon policy (true), or not (false: the caller cancels). */
+  leave(): boolean {
+    const { exchange, reader, parser, pending, doneData } = this;
+    const policy = exchange.abandon;
+    if (this.left) return true;
+    if (!policy || !reader) return false;
+    this.left = true;
+    policy.keepAlive(readAbandoned({ reader, parser, pending, delivered: this.events, doneData }, exchange, policy));
+    return true;
+  }
+}
+
 /** A piped stream at the moment its client left (pipe.ts). */
 export interface LeftStream {
   /** pipe.ts's ChunkSource (not imported: pipe.ts imports this module). */

@@ -1,7 +1,7 @@
 import { asGatewayError, type GatewayError } from "../errors";
 import type { UpstreamExchange } from "../exchange/upstream";
 import { parseProviderJson } from "../formats/check";
-import { readAbandoned } from "./abandoned";
+import { LeaveWatch } from "./abandoned";
 import { SseParser, type SseEvent } from "./sse";
 
 /** The data of OpenAI's end-of-stream sentinel event. */
@@ -41,38 +41,15 @@ export function pipeStream(
   const parser = new SseParser(maxEventChars);
   const encoder = new TextEncoder();
   let first = true;
-  /** Events observed (the client's share when it leaves); whether the client left and the read went on. */
-  let events = 0;
-  let left = false;
-  let pending: Promise<ReadableStreamReadResult<Uint8Array>> | undefined;
+  const watch = new LeaveWatch(exchange, reader, parser, DONE_SENTINEL);
   // Each event's JSON is parsed once, here, for both the codec and the stream tap (usage, finish reasons); the tap
   // sees it once the codec has read (checked) it.
   const handle = (ev: SseEvent): string => {
     const data = ev.data === DONE_SENTINEL ? undefined : parseProviderJson(ev.data, "stream event");
     const out = codec.event(ev, data);
-    if (data !== undefined) {
-      exchange.observe(data);
-      events++;
-    }
+    if (data !== undefined) watch.observe(data);
     return out;
   };
-  /** The client left: read on under the abandon policy (true), or not (false: the caller cancels). */
-  const leave = (): boolean => {
-    const policy = exchange.abandon;
-    if (left) return true;
-    if (!policy || !reader) return false;
-    left = true;
-    policy.keepAlive(readAbandoned({ reader, parser, pending, delivered: events, doneData: DONE_SENTINEL }, exchange, policy));
-    return true;
-  };
-  if (exchange.abandon) {
-    exchange.onClientGone(() => {
-      if (leave()) return;
-      exchange.abort();
-      exchange.settle({ kind: "cancelled" });
-    });
-  }
-
   /** Ends the stream with an error event, after `before`: what the events ahead of the failing one became. */
   const failWith = (controller: ReadableStreamDefaultController<Uint8Array>, err: GatewayError, before = "") => {
     controller.enqueue(encoder.encode(before + codec.error(err)));
@@ -91,19 +68,15 @@ export function pipeStream(
         return;
       }
       for (;;) {
-        if (left) return;
+        if (watch.left) return;
         let chunk: ReadableStreamReadResult<Uint8Array>;
         try {
-          pending = reader.read();
-          chunk = await pending;
+          chunk = await watch.read(reader);
         } catch {
-          if (!left) failWith(controller, exchange.bodyError());
+          if (!watch.left) failWith(controller, exchange.bodyError());
           return;
-        } finally {
-          pending = undefined;
         }
-        // The client left during the read: abandoned.ts took this chunk over.
-        if (left) return;
+        if (watch.left) return; // the client left during the read: abandoned.ts took this chunk over
         let out = "";
         try {
           if (chunk.done) {
@@ -131,7 +104,7 @@ export function pipeStream(
       }
     },
     cancel() {
-      if (leave()) return;
+      if (watch.leave()) return;
       exchange.abort();
       void reader?.cancel().catch(() => undefined);
       exchange.settle({ kind: "cancelled" });
