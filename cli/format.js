@@ -151,8 +151,8 @@ function table(/** @type {string[]} */ head, /** @type {string[][]} */ body) {
   return [line(head), ...body.map(line)].join("\n");
 }
 
-/** US dollars; "unknown" when nothing had a price. */
-const fmtUsd = (/** @type {number | null} */ usd) => (usd === null ? "unknown" : `$${usd.toFixed(6).replace(/0+$/, "").replace(/\.$/, "")}`);
+/** A metric's cost in USD; "unknown" when no cost was counted (the metrics do not count unpriced calls apart). */
+const fmtUsd = (/** @type {number | null} */ usd) => fmtCost(usd, usd === null ? 1 : 0);
 
 /**
  * The metrics section of `tracegate stats`: totals over every request, then per model.
