@@ -11,15 +11,12 @@
 // to the first streamed chunk instead; --keep adds the working tree with `random_sampling: 0` and `tracing.keep` (every
 // request recorded, then dropped: the mock answers well and fast), the cost of holding spans until the outcome. Earlier experiments (string patches of src/, since landed or dropped) are
 // recorded in docs/benchmarks.md.
-import { cpSync, existsSync, mkdtempSync, symlinkSync } from "node:fs";
-import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startMockUpstream } from "./mock-upstream.mjs";
 import { startOtlpReceiver } from "./otlp-receiver.mjs";
-import { buildWorker, processCpuMs, root, spawnWorkerd, writeWorkerdConfig } from "./workerd.mjs";
+import { buildWorker, processCpuMs, spawnWorkerd, treeAt, writeWorkerdConfig } from "./workerd.mjs";
 
 const benchDir = fileURLToPath(new URL(".", import.meta.url));
 const args = process.argv.slice(2);
@@ -31,21 +28,6 @@ const SECONDS = Number(opt("--seconds", 4));
 const ROUNDS = Number(opt("--rounds", 3));
 const REF = opt("--ref", "HEAD");
 const autocannon = (await import(createRequire(join(benchDir, "package.json")).resolve("autocannon"))).default;
-
-const TREE_FILES = ["src", "wrangler.toml", "package.json", "tsconfig.json", "gateway.config.yaml"];
-
-/** A buildable copy of the repo: the working tree, or `ref` from git; node_modules linked, not copied. */
-function treeAt(ref) {
-  const dir = mkdtempSync(join(tmpdir(), "tracegate-variant-"));
-  if (ref) {
-    const archive = execFileSync("git", ["archive", ref, ...TREE_FILES], { cwd: root, maxBuffer: 64 << 20 });
-    execFileSync("tar", ["-x", "-C", dir], { input: archive });
-  } else {
-    for (const f of TREE_FILES) if (existsSync(join(root, f))) cpSync(join(root, f), join(dir, f), { recursive: true });
-  }
-  symlinkSync(join(root, "node_modules"), join(dir, "node_modules"), "dir");
-  return dir;
-}
 
 const mock = await startMockUpstream();
 const otlp = await startOtlpReceiver();

@@ -1,7 +1,7 @@
 // Builds a Worker with `wrangler deploy --dry-run --outdir` and serves the built bundle on `workerd serve` with a
 // generated capnp config: the runtime Cloudflare runs, without wrangler dev's local proxy in front.
-import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -19,6 +19,21 @@ export function workerdBinary() {
   } catch {
     return join(root, "node_modules", ".bin", "workerd");
   }
+}
+
+const TREE_FILES = ["src", "wrangler.toml", "package.json", "tsconfig.json", "gateway.config.yaml"];
+
+/** A buildable copy of the repo: the working tree, or `ref` from git; node_modules linked, not copied. */
+export function treeAt(ref) {
+  const dir = mkdtempSync(join(tmpdir(), "tracegate-variant-"));
+  if (ref) {
+    const archive = execFileSync("git", ["archive", ref, ...TREE_FILES], { cwd: root, maxBuffer: 64 << 20 });
+    execFileSync("tar", ["-x", "-C", dir], { input: archive });
+  } else {
+    for (const f of TREE_FILES) if (existsSync(join(root, f))) cpSync(join(root, f), join(dir, f), { recursive: true });
+  }
+  symlinkSync(join(root, "node_modules"), join(dir, "node_modules"), "dir");
+  return dir;
 }
 
 /** `wrangler deploy --dry-run --outdir <tmp>` for a wrangler config; returns the output dir and its modules. */

@@ -68,7 +68,7 @@ export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppE
       }
       c.set("trace", meteredTrace(passthrough, meter));
       await next();
-      c.executionCtx.waitUntil(endMetrics(c, meter, metrics));
+      c.executionCtx.waitUntil(endMetrics(c, meter, metrics, matchedRoute(c)));
       return;
     }
     const parent = parseTraceparent(headers.get("traceparent"));
@@ -93,7 +93,8 @@ export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppE
     const recorder = new SpanRecorder(settings.limits, isolateLosses, held);
     // Plano's span_attributes go on the SERVER span and on every CLIENT span: mapped once per request.
     const extraAttributes = recording ? requestHeaderAttributes(settings, headers) : {};
-    const route = recording ? matchedRoute(c) : undefined;
+    // Matched once: the SERVER span's name and http.route, and the metrics' http.route.
+    const route = recording || meter ? matchedRoute(c) : undefined;
     const ray = recording ? headers.get("cf-ray") : null;
     const server: Span = recording
       ? startServerSpan(
@@ -124,9 +125,14 @@ export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppE
     const traceparent = formatTraceparent(decision.traceId, spanContext.spanId, decision.flags);
     c.res.headers.set("traceresponse", traceparent);
     c.res.headers.append("server-timing", serverTiming(traceparent, timings));
-    if (meter && metrics) c.executionCtx.waitUntil(endMetrics(c, meter, metrics));
-    if (!recording) return;
-    c.executionCtx.waitUntil(finish(server, c.res.status, recorder, timings, settings, held));
+    const metered = meter && metrics ? endMetrics(c, meter, metrics, route) : undefined;
+    if (!recording) {
+      if (metered) c.executionCtx.waitUntil(metered);
+      return;
+    }
+    // One waitUntil for both ends of the request: each call crosses into the runtime (a promise handed to it).
+    const finished = finish(server, c.res.status, recorder, timings, settings, held);
+    c.executionCtx.waitUntil(metered ? Promise.all([metered, finished]) : finished);
   };
 }
 
@@ -168,10 +174,15 @@ function requestMeter(c: HonoContext<AppEnv>, metrics: MetricsSettings): Request
 }
 
 /** The request's end for the metrics (duration, Analytics Engine point, export), once its response has ended. */
-function endMetrics(c: HonoContext<AppEnv>, meter: RequestMeter, metrics: MetricsSettings): Promise<void> {
+function endMetrics(
+  c: HonoContext<AppEnv>,
+  meter: RequestMeter,
+  metrics: MetricsSettings,
+  route: string | undefined,
+): Promise<void> {
   const served = {
     method: c.req.method,
-    route: matchedRoute(c),
+    route,
     scheme: c.req.url.startsWith("https:") ? "https" : "http",
     status: c.res.status,
     client: c.get("clientName"),

@@ -112,7 +112,11 @@ async function post(target: ExportTarget, body: Uint8Array, timeoutMs: number, d
   // and what it refused is reported.
   const answer = await response.arrayBuffer().catch(() => undefined);
   if (status >= 200 && status < 300) {
-    const partial = answer && partialSuccessOf(new Uint8Array(answer), response.headers.get("content-type"), target.protocol === "http/json");
+    // Most collectors answer an empty body: no view of it, no Content-Type read (a call into the runtime).
+    const partial =
+      answer && answer.byteLength > 0
+        ? partialSuccessOf(new Uint8Array(answer), response.headers.get("content-type"), target.protocol === "http/json")
+        : undefined;
     return partial ? { ok: true, retryable: false, status, partial } : { ok: true, retryable: false, status };
   }
   const retryAfter = retryAfterMs(response.headers.get("retry-after"), (deps.now ?? Date.now)());

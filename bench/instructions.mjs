@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+// Instructions per request, load-independent: builds tracegate at a git ref (or the working tree), serves it on
+// `workerd serve` under valgrind's callgrind, warms it up, then sends two batches of sequential requests and dumps
+// the instruction count of each batch. On a machine shared with other work, wall and CPU time wander; the count of
+// instructions for the same binary and inputs does not (the second batch differs from the first only by JIT noise).
+//
+//   node bench/instructions.mjs [--ref c4868fa] [--traced] [--warmup 300] [--requests 200] [--sampling 100] [--env NAME=value]
+//
+// Prints per-request instructions of each batch (Ir / requests). Slow: valgrind runs workerd ~50x slower.
+import { execFileSync, spawn } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
+import { request } from "node:http";
+import { dirname, join } from "node:path";
+import { startMockUpstream } from "./mock-upstream.mjs";
+import { startOtlpReceiver } from "./otlp-receiver.mjs";
+import { buildWorker, treeAt, workerdBinary, writeWorkerdConfig } from "./workerd.mjs";
+
+const args = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
+};
+const REF = opt("--ref", undefined);
+const WARMUP = Number(opt("--warmup", 300));
+const REQUESTS = Number(opt("--requests", 200));
+const mock = await startMockUpstream();
+const otlp = await startOtlpReceiver();
+const provider = { model: "bench/*", provider_interface: "openai", base_url: `${mock.url}/v1`, access_key: "sk-bench" };
+const config = { model_providers: [provider], auth: "none" };
+// --sampling N: the traced build at another percentage (0: tracing on, nothing recorded: the middleware and
+// propagation alone).
+const SAMPLING = Number(opt("--sampling", 100));
+if (args.includes("--traced")) config.tracing = { random_sampling: SAMPLING, exporters: [{ endpoint: otlp.url }] };
+
+// --tree DIR: an already prepared copy (e.g. treeAt(ref) with a patch, to price one piece of work by taking it out).
+const build = buildWorker(join(opt("--tree", undefined) ?? treeAt(REF), "wrangler.toml"));
+const port = 20400 + Math.floor(Math.random() * 500);
+// --env NAME=value (repeatable): more text bindings, e.g. OTEL_METRICS_EXPORTER=none to price a feature.
+const extraEnv = Object.fromEntries(args.flatMap((a, i) => (a === "--env" ? [args[i + 1].split(/=(.*)/s).slice(0, 2)] : [])));
+const capnp = writeWorkerdConfig(build, { port, textBindings: { GATEWAY_CONFIG: JSON.stringify(config), ...extraEnv } });
+const outBase = join(build.outdir, "callgrind.out");
+const child = spawn(
+  "valgrind",
+  ["--tool=callgrind", `--callgrind-out-file=${outBase}.%p`, "--dump-instr=no", "--compress-strings=no", workerdBinary(), "serve", capnp],
+  { cwd: dirname(capnp), stdio: ["ignore", "ignore", "pipe"] },
+);
+process.on("exit", () => child.kill("SIGKILL")); // also when a request fails: no valgrind left behind
+let stderr = "";
+child.stderr.on("data", (c) => (stderr = (stderr + c).slice(-20_000)));
+
+const payload = JSON.stringify({ model: "bench/zero", messages: [{ role: "user", content: "Say hello to the benchmark." }], max_tokens: 16 });
+// A new connection per request (agent: false): under valgrind an idle keep-alive socket may be closed under us.
+const once = () =>
+  new Promise((resolve, reject) => {
+    const req = request(
+      { agent: false, host: "127.0.0.1", port, path: "/v1/chat/completions", method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } },
+      (res) => {
+        res.resume();
+        res.on("end", () => (res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
+      },
+    );
+    req.on("error", reject);
+    req.end(payload);
+  });
+const batch = async (n) => {
+  for (let i = 0; i < n; i++) await once().catch(once); // one retry: a reset connection is not the Worker's doing
+  await new Promise((r) => setTimeout(r, 1500)); // let waitUntil work (the export) finish inside the batch
+};
+for (let i = 0; ; i++) {
+  try {
+    await once();
+    break;
+  } catch (e) {
+    if (i > 600) throw new Error(`workerd did not answer: ${e}\n${stderr}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+const dump = () => {
+  execFileSync("callgrind_control", ["--dump", String(child.pid)], { stdio: "ignore" });
+  const files = readdirSync(build.outdir).filter((f) => f.startsWith(`callgrind.out.${child.pid}.`));
+  const latest = files.sort((a, b) => Number(a.split(".").pop()) - Number(b.split(".").pop())).pop();
+  const text = readFileSync(join(build.outdir, latest), "utf8");
+  return Number(/^summary:\s+(\d+)/m.exec(text)?.[1] ?? /^totals:\s+(\d+)/m.exec(text)?.[1]);
+};
+await batch(WARMUP);
+dump();
+await batch(REQUESTS);
+const a = dump();
+await batch(REQUESTS);
+const b = dump();
+child.kill("SIGTERM");
+await mock.close();
+await otlp.close();
+const envNote = Object.keys(extraEnv).length > 0 ? `, ${Object.entries(extraEnv).map(([k, v]) => `${k}=${v}`).join(" ")}` : "";
+const label = `${REF ?? "working tree"}, ${args.includes("--traced") ? `traced ${SAMPLING}%` : "tracing off"}${envNote}`;
+console.log(`${label}: ${Math.round(a / REQUESTS).toLocaleString("en-US")} and ${Math.round(b / REQUESTS).toLocaleString("en-US")} instructions/request (batches of ${REQUESTS} after ${WARMUP} warm-up)`);
+process.exit(0);
