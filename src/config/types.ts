@@ -4,7 +4,6 @@ export type { GatewayConfig } from "./validate";
 export type { ProviderConfig } from "./validate-providers";
 export { DEFAULT_RETRY, type RetryPolicy } from "./validate-retry";
 export { DEFAULT_CONTENT_MAX_BYTES, type TracingConfig, type KeepRules } from "./validate-tracing";
-export type { MetricsConfig } from "./validate-metrics";
 export type { ExporterConfig } from "./validate-exporter";
 export type { ClientKey, JwtConfig } from "./validate-auth";
 export type { CorsConfig } from "./validate-cors";

@@ -1,5 +1,5 @@
 import { expectBoolean, expectNumberIn, fail, kindOf, type Issues } from "./check";
-import { listOf, mapping, optional, withDefault, type Frozen } from "./schema";
+import { listOf, mapping, optional, withDefault } from "./schema";
 import { exporter } from "./validate-exporter";
 
 /** A Worker binding's name, as wrangler.toml writes it. */
@@ -39,6 +39,3 @@ export function validateMetrics(value: unknown, path: string, issues: Issues) {
     analyticsEngine: read?.analytics_engine,
   };
 }
-
-/** `tracing.metrics`, with what was left unset still undefined (telemetry/metrics/settings.ts decides those). */
-export type MetricsConfig = Frozen<NonNullable<ReturnType<typeof validateMetrics>>>;

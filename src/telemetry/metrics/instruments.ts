@@ -64,16 +64,6 @@ export const CLIENT_COST: Instrument = {
   boundaries: undefined,
 };
 
-/** Export order (and the order tests read them in). */
-export const INSTRUMENTS: readonly Instrument[] = [
-  TOKEN_USAGE,
-  OPERATION_DURATION,
-  TIME_TO_FIRST_CHUNK,
-  TIME_PER_OUTPUT_CHUNK,
-  HTTP_SERVER_DURATION,
-  CLIENT_COST,
-];
-
 /** The index of the first boundary >= value (OTel explicit buckets are upper-inclusive), or boundaries.length. */
 export function bucketIndex(boundaries: readonly number[], value: number): number {
   let i = 0;
