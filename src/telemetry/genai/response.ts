@@ -2,7 +2,7 @@ import type { Attributes } from "@opentelemetry/api";
 import type { CallApi } from "../../providers/known";
 import { AnthropicTap } from "./response-anthropic";
 import { OpenAITap } from "./response-openai";
-import { ResponsesTap } from "./response-responses";
+import { ResponsesTap } from "./responses-api/tap";
 import type { TokenUsage } from "./tap-shared";
 
 /**

@@ -1,7 +1,7 @@
 import type { Attributes } from "@opentelemetry/api";
-import { isRecord } from "../../formats/check";
-import { field, int, nonEmpty, str, type JsonRecord } from "./read";
-import { baseAttributes, type TokenUsage } from "./tap-shared";
+import { isRecord } from "../../../formats/check";
+import { field, int, nonEmpty, str, type JsonRecord } from "../read";
+import { baseAttributes, type TokenUsage } from "../tap-shared";
 
 /**
  * The response tap for OpenAI's Responses API (a native pass-through; see responseTap in response.ts). A streamed
