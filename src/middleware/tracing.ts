@@ -46,6 +46,22 @@ function matchedRoute(c: HonoContext<AppEnv>): string | undefined {
   return undefined;
 }
 
+/** Tracing off: the caller's trace headers pass upstream unchanged; metrics, when on, still measure the request. */
+async function untraced(
+  c: HonoContext<AppEnv>,
+  next: () => Promise<void>,
+  metering: { meter: RequestMeter; metrics: MetricsSettings } | undefined,
+): Promise<void> {
+  const passthrough = passthroughTrace(c.req.raw.headers);
+  if (!metering) {
+    c.set("trace", passthrough);
+    return next();
+  }
+  c.set("trace", meteredTrace(passthrough, metering.meter));
+  await next();
+  c.executionCtx.waitUntil(endMetrics(c, metering.meter, metering.metrics, matchedRoute(c)));
+}
+
 /**
  * Continues (or starts) the trace for each request: sampling decided once here, a SERVER span around the route,
  * `traceresponse`/`Server-Timing` on the response, and the spans exported from `waitUntil` once the response body
@@ -60,17 +76,7 @@ export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppE
     const headers = c.req.raw.headers;
     // Metrics measure every request, whatever the sampling decided (or with tracing off).
     const meter = metrics && requestMeter(c, metrics);
-    if (!settings) {
-      const passthrough = passthroughTrace(headers);
-      if (!meter) {
-        c.set("trace", passthrough);
-        return next();
-      }
-      c.set("trace", meteredTrace(passthrough, meter));
-      await next();
-      c.executionCtx.waitUntil(endMetrics(c, meter, metrics, matchedRoute(c)));
-      return;
-    }
+    if (!settings) return untraced(c, next, meter && metrics ? { meter, metrics } : undefined);
     const parent = parseTraceparent(headers.get("traceparent"));
     const incoming = parent ? parseTracestate(headers.get("tracestate")) : undefined;
     const decision = decide(settings.sampler, parent, incoming, newTraceId);
