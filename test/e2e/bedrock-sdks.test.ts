@@ -114,6 +114,33 @@ describe("the openai SDK reaches Bedrock", () => {
   });
 });
 
+describe("the Responses API reaches Bedrock (translated via Chat Completions)", () => {
+  it("openai responses.create, streamed: the text and usage with cached tokens; not streamed: a function call", async () => {
+    const streamedId = await script([{ frames: TEXT_FRAMES }]);
+    const stream = await openai.responses.create({ model: `amazon_bedrock/${streamedId}`, input: "Describe", stream: true });
+    let text = "";
+    let completed: OpenAI.Responses.Response | undefined;
+    for await (const event of stream) {
+      if (event.type === "response.output_text.delta") text += event.delta;
+      if (event.type === "response.completed" || event.type === "response.incomplete") completed = event.response;
+    }
+    expect(text).toBe("A red pixel.");
+    expect(completed?.usage).toMatchObject({ input_tokens: 59, output_tokens: 4, input_tokens_details: { cached_tokens: 50 } });
+    expect((await requestsFor(streamedId))[0]?.path).toBe(`/model/${encodeURIComponent(streamedId)}/converse-stream`);
+
+    const toolId = await script([TOOL_ANSWER]);
+    const res = await openai.responses.create({
+      model: `amazon_bedrock/${toolId}`,
+      input: "Look it up",
+      tools: [{ type: "function", name: "lookup", parameters: { type: "object", properties: { q: { type: "string" } } }, strict: false }],
+      tool_choice: "required",
+    });
+    expect(res.output).toEqual([expect.objectContaining({ type: "function_call", call_id: "tooluse_e2e", name: "lookup", arguments: '{"q":"tracegate"}' })]);
+    expect(res.usage).toMatchObject({ input_tokens: 50, output_tokens: 8 });
+    expect((await requestsFor(toolId))[0]?.body).toMatchObject({ toolConfig: { toolChoice: { any: {} } } });
+  });
+});
+
 describe("the Anthropic SDK reaches Bedrock", () => {
   it("streamed: text, max_tokens stop, usage with the cache reads apart", async () => {
     const modelId = await script([{ frames: TEXT_FRAMES }]);

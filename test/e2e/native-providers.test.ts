@@ -131,6 +131,27 @@ describe.each(CASES)("$model", ({ model, reply, usage, path }) => {
   });
 });
 
+describe.each(CASES)("$model through the Responses API (translated via Chat Completions)", ({ model, reply, usage, path }) => {
+  it("OpenAI SDK responses.create, not streamed and streamed: the text and usage, cached tokens included", async () => {
+    const res = await openai.responses.create({ model, instructions: "be brief", input: "hello there" });
+    expect(res.output_text).toBe(reply);
+    expect(res.status).toBe("completed");
+    expect(res.usage).toMatchObject({ input_tokens: usage.prompt, output_tokens: usage.completion, total_tokens: usage.prompt + usage.completion });
+    expect(res.usage?.input_tokens_details.cached_tokens).toBe(usage.cached);
+    expect(lastTo(path(false)).method).toBe("POST");
+    const stream = await openai.responses.create({ model, input: "hello there", stream: true });
+    let text = "";
+    let completed: OpenAI.Responses.Response | undefined;
+    for await (const event of stream) {
+      if (event.type === "response.output_text.delta") text += event.delta;
+      if (event.type === "response.completed") completed = event.response;
+    }
+    expect(text).toBe(reply);
+    expect(completed?.usage).toMatchObject({ input_tokens: usage.prompt, output_tokens: usage.completion });
+    expect(lastTo(path(true)).method).toBe("POST");
+  });
+});
+
 describe("what reached the providers", () => {
   it("Azure: the deployment in the path, api-version, the key in api-key (no Authorization), trace context", async () => {
     const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
