@@ -3,6 +3,7 @@ import { inject } from "vitest";
 import { describe, expect, it } from "vitest";
 import { app } from "../../../src/app";
 import "../loopback/context";
+import type { ReceivedPoint } from "../../e2e/harness/otlp-metrics";
 import type { ScriptedDelivery } from "../loopback/context";
 import { scriptAnswer, SPAN_KIND, spansOf, sse, traceIdOf } from "../loopback/client";
 
@@ -21,7 +22,11 @@ function env(limits: Record<string, number> = {}) {
       ],
       auth: "none",
       limits,
-      tracing: { random_sampling: 100, exporters: [{ endpoint: `${collector}/v1/traces`, protocol: "http/json" }] },
+      tracing: {
+        random_sampling: 100,
+        exporters: [{ endpoint: `${collector}/v1/traces`, protocol: "http/json" }],
+        metrics: { enabled: true, export_interval_seconds: 0.01 },
+      },
     }),
   };
 }
@@ -84,6 +89,18 @@ async function leaveEarly(path: string, body: Record<string, unknown>, environme
   return client;
 }
 
+/** The token counts the metrics recorded for a model, summed by token type (the loopback collector's OTLP metrics). */
+async function metricTokens(model: string): Promise<Record<string, number>> {
+  const points = (await (await fetch(`${collector}/metrics`)).json()) as ReceivedPoint[];
+  const sums: Record<string, number> = {};
+  for (const p of points) {
+    if (p.name !== "gen_ai.client.token.usage" || p.attributes["gen_ai.request.model"] !== model) continue;
+    const type = String(p.attributes["gen_ai.token.type"]);
+    sums[type] = (sums[type] ?? 0) + (p.sum ?? 0);
+  }
+  return sums;
+}
+
 async function delivery(model: string): Promise<ScriptedDelivery> {
   return (await (await fetch(`${provider}/sent?model=${model}`)).json()) as ScriptedDelivery;
 }
@@ -109,6 +126,8 @@ describe("a client that leaves a stream early", { timeout: 20_000 }, () => {
       const delivered = Number(client.attributes["tracegate.usage.output_tokens_delivered"]);
       expect(delivered).toBeGreaterThan(0);
       expect(delivered).toBeLessThan(42);
+      // The metrics carry the provider's full usage too, not what reached the client.
+      await expect.poll(() => metricTokens(model), { timeout: 5_000 }).toEqual({ input: 10, output: 42 });
     });
   }
 
