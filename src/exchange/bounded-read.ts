@@ -1,3 +1,5 @@
+import { GatewayError } from "../errors";
+
 /**
  * The body of a request or response, or undefined once it passes `limit` bytes: the rest is never buffered (the
  * stream is cancelled). A declared content-length is trusted for one native read (HTTP framing ends the body there)
@@ -40,4 +42,14 @@ async function readStream(body: ReadableStream<Uint8Array>, limit: number): Prom
     offset += chunk.byteLength;
   }
   return bytes;
+}
+
+// Stateless between calls (no `stream: true`): one decoder for the isolate.
+const utf8 = new TextDecoder();
+
+/** A provider's whole answer as text; past `limit` bytes a 502 naming `limits.max_response_bytes` (wire adapters). */
+export async function readAnswerText(res: Response, limit: number): Promise<string> {
+  const bytes = await readAtMost(res, limit);
+  if (!bytes) throw GatewayError.upstreamError(`provider answer exceeds the limit of ${limit} bytes (limits.max_response_bytes)`);
+  return utf8.decode(bytes);
 }

@@ -1,6 +1,7 @@
 import type { ProviderConfig } from "../../config/types";
 import { resolveSecret } from "../../config/secrets";
 import { GatewayError } from "../../errors";
+import { readAnswerText } from "../../exchange/bounded-read";
 import { ANSWER, FormatError, parseProviderJson } from "../../formats/check";
 import type { ChatCompletionRequest } from "../../formats/openai";
 import { TranslationError } from "../../translate/errors";
@@ -114,14 +115,14 @@ async function send(req: WireRequest): Promise<Response> {
   headers.accept = streaming ? "application/vnd.amazon.eventstream" : "application/json";
   Object.assign(headers, await authHeaders(req, url, headers, body));
   const response = await fetch(url, { method: "POST", headers, body, signal: req.init.signal ?? null, redirect: "manual" });
-  if (!response.ok) return openaiErrorResponse(response.status, response.headers, await response.text());
+  if (!response.ok) return openaiErrorResponse(response.status, response.headers, await readAnswerText(response, req.maxResponseBytes));
   const identity = identityOf(req, response);
   if (streaming && response.body) {
     const sse = sseFromEventStream(response.body, identity);
     return new Response(sse, { headers: { "content-type": "text/event-stream; charset=utf-8" } });
   }
   try {
-    const answer = parseProviderJson(await response.text(), ANSWER);
+    const answer = parseProviderJson(await readAnswerText(response, req.maxResponseBytes), ANSWER);
     return Response.json(chatCompletionFromConverse(answer, identity.model, identity.id, identity.created));
   } catch (err) {
     if (err instanceof FormatError) return malformedAnswer(err);

@@ -1,6 +1,6 @@
 import { requireSecret } from "../../config/secrets";
 import type { ProviderConfig } from "../../config/types";
-import { readAtMost } from "../../exchange/bounded-read";
+import { readAnswerText } from "../../exchange/bounded-read";
 import { GatewayError } from "../../errors";
 import { parseProviderJson } from "../../formats/check";
 import type { ChatCompletionRequest } from "../../formats/openai";
@@ -60,9 +60,7 @@ async function callGemini(request: WireRequest, url: string, headers: Headers): 
       },
     });
   }
-  const bytes = await readAtMost(res, request.maxResponseBytes);
-  if (!bytes) throw GatewayError.upstreamError(`provider answer exceeds the limit of ${request.maxResponseBytes} bytes (limits.max_response_bytes)`);
-  const json = readGenerateContent(parseProviderJson(new TextDecoder().decode(bytes), "answer"));
+  const json = readGenerateContent(parseProviderJson(await readAnswerText(res, request.maxResponseBytes), "answer"));
   return Response.json(geminiResponseToOpenai(json, request.model, created));
 }
 

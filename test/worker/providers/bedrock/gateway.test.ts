@@ -186,6 +186,17 @@ describe("Bedrock through the gateway: errors", () => {
     expect(text).toMatch(/event: error\ndata: .*The model stopped unexpectedly\./);
   });
 
+  it("an answer past limits.max_response_bytes is a 502 naming the limit, not read to its end", async () => {
+    const modelId = await script([TEXT_ANSWER]);
+    const config = JSON.parse(ENV.GATEWAY_CONFIG) as Record<string, unknown>;
+    const env = { ...ENV, GATEWAY_CONFIG: JSON.stringify({ ...config, limits: { max_response_bytes: 100 } }) };
+    const init = { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: `amazon_bedrock/${modelId}`, messages: [{ role: "user", content: "hi" }] }) };
+    const res = await requestApp("/v1/chat/completions", init, env);
+    expect(res.status).toBe(502);
+    const body = (await res.json()) as { error: { message: string } };
+    expect(body.error.message).toContain("exceeds the limit of 100 bytes (limits.max_response_bytes)");
+  });
+
   it("an image link is refused with a 400 naming the field, before any call", async () => {
     const modelId = await script([TEXT_ANSWER]);
     const res = await call("/v1/chat/completions", {
