@@ -98,6 +98,11 @@ export class GatewayError extends Error {
     return new GatewayError(502, "upstream_error", message);
   }
 
+  /** 502: a provider's whole answer passed `limits.max_response_bytes` (the rest was not read). */
+  static answerTooLarge(limit: number): GatewayError {
+    return GatewayError.upstreamError(`provider answer exceeds the limit of ${limit} bytes (limits.max_response_bytes)`);
+  }
+
   /** 502: no answer at all (DNS, refused, reset before the response). */
   static upstreamUnreachable(host: string, reason: string): GatewayError {
     return new GatewayError(502, "upstream_unreachable", `provider ${host} could not be reached: ${reason}`);

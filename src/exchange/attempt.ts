@@ -98,9 +98,8 @@ function callAttributes(
   trace: RequestTrace,
   { provider }: ModelRoute,
   plan: ExchangePlan,
-  { url, streaming, attempt, after }: { url: string; streaming: boolean; attempt: number; after: AttemptInput["after"] },
+  { api, url, streaming, attempt, after }: { api: CallApi; url: string; streaming: boolean; attempt: number; after: AttemptInput["after"] },
 ): Attributes {
-  const api = plan.api ?? provider.interface;
   const attributes = plan.operation
     ? plan.operation.attributes(plan.upstreamBody, { providerName: provider.otelName, url })
     : requestAttributes(api, plan.upstreamBody, { providerName: provider.otelName, url, streaming });
@@ -135,13 +134,15 @@ export async function attemptCall<Req>(
   const { maxResponseBytes, maxStreamEventBytes } = config;
   const { url, send } = destination(route, plan, { env: c.env, streaming, maxResponseBytes });
   const trace = c.get("trace");
+  // The API on the wire: the provider's interface, or the Responses API a pass-through keeps.
+  const api = plan.api ?? provider.interface;
   // Span attributes and the response tap cost allocations on every request: only when a span records, metrics
   // measure the call, or a token rate limit needs the usage.
-  const attributes = trace.recording ? callAttributes(trace, route, plan, { url, streaming, attempt, after }) : {};
+  const attributes = trace.recording ? callAttributes(trace, route, plan, { api, url, streaming, attempt, after }) : {};
   // Server-Timing reports a non-streamed answer's cost whenever tracing is on (a stream's headers leave first).
   const tap =
     trace.recording || trace.metering || onTokens || (trace.reportsCost && !streaming)
-      ? tapFor(plan, plan.api ?? provider.interface, trace.captureContent)
+      ? tapFor(plan, api, trace.captureContent)
       : undefined;
   const retryOn = provider.retry.onStatus;
   const headers = upstreamHeaders(provider, codec.format, c.req.raw.headers, c.env, streaming, c.get("authHeader"));
@@ -182,7 +183,7 @@ export async function attemptCall<Req>(
   const upstream = exchange.response;
   const codecOf = plan.stream;
   if (upstream.ok && streaming && codecOf && upstream.body && upstream.headers.get("content-type")?.includes("text/event-stream")) {
-    const opts = { url, maxEventChars: maxStreamEventBytes, format: codec.format, api: plan.api ?? provider.interface };
+    const opts = { url, maxEventChars: maxStreamEventBytes, format: codec.format, api };
     return streamedAnswer(exchange, upstream.body, route, codecOf(), opts);
   }
   return readAnswer(exchange, codec.format, route, plan, { maxResponseBytes, credentials: () => credentialsIn(headers) });
@@ -248,7 +249,7 @@ async function readAnswer(
     throw err;
   }
   if (!bytes) {
-    const err = GatewayError.upstreamError(`provider answer exceeds the limit of ${maxResponseBytes} bytes (limits.max_response_bytes)`);
+    const err = GatewayError.answerTooLarge(maxResponseBytes);
     exchange.abort();
     exchange.settle({ kind: "error", error: err });
     throw err;

@@ -50,6 +50,6 @@ const utf8 = new TextDecoder();
 /** A provider's whole answer as text; past `limit` bytes a 502 naming `limits.max_response_bytes` (wire adapters). */
 export async function readAnswerText(res: Response, limit: number): Promise<string> {
   const bytes = await readAtMost(res, limit);
-  if (!bytes) throw GatewayError.upstreamError(`provider answer exceeds the limit of ${limit} bytes (limits.max_response_bytes)`);
+  if (!bytes) throw GatewayError.answerTooLarge(limit);
   return utf8.decode(bytes);
 }
