@@ -5,8 +5,11 @@
 // instructions for the same binary and inputs does not (the second batch differs from the first only by JIT noise).
 //
 //   node bench/instructions.mjs [--ref c4868fa] [--traced] [--warmup 300] [--requests 200] [--sampling 100] [--env NAME=value]
+//                               [--by-function 40]
 //
 // Prints per-request instructions of each batch (Ir / requests). Slow: valgrind runs workerd ~50x slower.
+// --by-function N: V8 writes a perf map (--perf-basic-prof), and the last batch's instructions are split by the
+// function they ran in (JavaScript by name and bundle line, the runtime by symbol, self cost), N rows.
 import { execFileSync, spawn } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { request } from "node:http";
@@ -37,7 +40,9 @@ const build = buildWorker(join(opt("--tree", undefined) ?? treeAt(REF), "wrangle
 const port = 20400 + Math.floor(Math.random() * 500);
 // --env NAME=value (repeatable): more text bindings, e.g. OTEL_METRICS_EXPORTER=none to price a feature.
 const extraEnv = Object.fromEntries(args.flatMap((a, i) => (a === "--env" ? [args[i + 1].split(/=(.*)/s).slice(0, 2)] : [])));
-const capnp = writeWorkerdConfig(build, { port, textBindings: { GATEWAY_CONFIG: JSON.stringify(config), ...extraEnv } });
+const BY_FUNCTION = Number(opt("--by-function", 0));
+const v8Flags = BY_FUNCTION > 0 ? ["--perf-basic-prof"] : [];
+const capnp = writeWorkerdConfig(build, { port, textBindings: { GATEWAY_CONFIG: JSON.stringify(config), ...extraEnv }, v8Flags });
 const outBase = join(build.outdir, "callgrind.out");
 const child = spawn(
   "valgrind",
@@ -75,11 +80,13 @@ for (let i = 0; ; i++) {
     await new Promise((r) => setTimeout(r, 500));
   }
 }
+let lastDump = "";
 const dump = () => {
   execFileSync("callgrind_control", ["--dump", String(child.pid)], { stdio: "ignore" });
   const files = readdirSync(build.outdir).filter((f) => f.startsWith(`callgrind.out.${child.pid}.`));
   const latest = files.sort((a, b) => Number(a.split(".").pop()) - Number(b.split(".").pop())).pop();
   const text = readFileSync(join(build.outdir, latest), "utf8");
+  lastDump = text;
   return Number(/^summary:\s+(\d+)/m.exec(text)?.[1] ?? /^totals:\s+(\d+)/m.exec(text)?.[1]);
 };
 await batch(WARMUP);
@@ -88,6 +95,7 @@ await batch(REQUESTS);
 const a = dump();
 await batch(REQUESTS);
 const b = dump();
+if (BY_FUNCTION > 0) printByFunction(lastDump, `/tmp/perf-${child.pid}.map`, REQUESTS, BY_FUNCTION);
 child.kill("SIGTERM");
 await mock.close();
 await otlp.close();
@@ -95,3 +103,62 @@ const envNote = Object.keys(extraEnv).length > 0 ? `, ${Object.entries(extraEnv)
 const label = `${REF ?? "working tree"}, ${args.includes("--traced") ? `traced ${SAMPLING}%` : "tracing off"}${envNote}`;
 console.log(`${label}: ${Math.round(a / REQUESTS).toLocaleString("en-US")} and ${Math.round(b / REQUESTS).toLocaleString("en-US")} instructions/request (batches of ${REQUESTS} after ${WARMUP} warm-up)`);
 process.exit(0);
+
+/**
+ * Self instructions per request by function: callgrind names the runtime's functions; JIT code shows as bare
+ * addresses, named here from V8's perf map (start, size, name).
+ */
+function printByFunction(dumpText, perfMap, requests, rows) {
+  const ranges = readFileSync(perfMap, "utf8")
+    .split("\n")
+    .map((line) => /^([0-9a-f]+) ([0-9a-f]+) (.*)$/.exec(line))
+    .filter(Boolean)
+    .map((m) => ({ start: parseInt(m[1], 16), end: parseInt(m[1], 16) + parseInt(m[2], 16), name: m[3] }))
+    .sort((a, b) => a.start - b.start);
+  const nameAt = (address) => {
+    let lo = 0;
+    let hi = ranges.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (ranges[mid].end <= address) lo = mid + 1;
+      else if (ranges[mid].start > address) hi = mid - 1;
+      else return ranges[mid].name;
+    }
+    return undefined;
+  };
+  const names = new Map();
+  const self = new Map();
+  let fn;
+  let skipNext = false;
+  for (const line of dumpText.split("\n")) {
+    const named = /^(c?fn)=\((\d+)\)(?: (.*))?$/.exec(line);
+    if (named) {
+      if (named[3] !== undefined) names.set(named[2], named[3]);
+      if (named[1] === "fn") fn = names.get(named[2]);
+      continue;
+    }
+    if (line.startsWith("calls=")) {
+      skipNext = true; // the next cost line is the call's inclusive cost
+      continue;
+    }
+    if (/^[0-9+\-*]/.test(line)) {
+      if (skipNext) {
+        skipNext = false;
+        continue;
+      }
+      const cost = Number(line.split(" ")[1] ?? 0);
+      if (fn) self.set(fn, (self.get(fn) ?? 0) + cost);
+    }
+  }
+  const byName = new Map();
+  for (const [name, cost] of self) {
+    const address = /^0x([0-9a-f]+)$/.exec(name);
+    const label = address ? (nameAt(parseInt(address[1], 16)) ?? "JIT code (unnamed)") : name.slice(0, 120);
+    byName.set(label, (byName.get(label) ?? 0) + cost);
+  }
+  const total = [...byName.values()].reduce((a, b) => a + b, 0);
+  console.log(`\nself instructions per request by function (last batch, ${Math.round(total / requests).toLocaleString("en-US")} in all):`);
+  for (const [name, cost] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, rows)) {
+    console.log(`${Math.round(cost / requests).toLocaleString("en-US").padStart(9)}  ${name}`);
+  }
+}

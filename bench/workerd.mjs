@@ -69,7 +69,7 @@ const capnpString = (s) => JSON.stringify(s); // capnp text strings use the same
  * Writes a workerd config serving `build` on 127.0.0.1:port. `textBindings` become text bindings (written to
  * files and embedded, so any JSON fits). Outbound fetches may reach loopback (the mock and the OTLP receiver).
  */
-export function writeWorkerdConfig(build, { port, textBindings = {} }) {
+export function writeWorkerdConfig(build, { port, textBindings = {}, v8Flags = [] }) {
   const { date, flags } = compatibility();
   const modules = [build.entry, ...build.modules.filter((m) => m !== build.entry)].map((name) => {
     if (name.endsWith(".js") || name.endsWith(".mjs")) return `(name = ${capnpString(name)}, esModule = embed ${capnpString(name)})`;
@@ -89,7 +89,7 @@ const config :Workerd.Config = (
     (name = "main", worker = .worker),
     (name = "internet", network = (allow = ["public", "private", "local"])),
   ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
+  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],${v8Flags.length > 0 ? `\n  v8Flags = [${v8Flags.map(capnpString).join(", ")}],` : ""}
 );
 
 const worker :Workerd.Worker = (

@@ -8,7 +8,7 @@ import { ADAPTERS } from "../providers/adapters";
 import { WIRE_ADAPTERS } from "../providers/wires";
 import type { CallApi } from "../providers/known";
 import type { ModelRoute } from "../providers/resolve";
-import { readAtMost } from "./bounded-read";
+import { readTextAtMost } from "./bounded-read";
 import { retryAfterMs } from "./retry-after";
 import { awaitFirstChunk } from "../streaming/first-chunk";
 import { pipeStream, type ChunkSource, type StreamCodec } from "../streaming/pipe";
@@ -48,10 +48,6 @@ function destination(
     send: (_endpoint, init) => adapter.send({ url, init, body: plan.upstreamBody, provider, model, env, maxResponseBytes }),
   };
 }
-
-// Stateless between calls (no `stream: true`): one decoder for the isolate. Not fatal: a provider's bytes are
-// checked as JSON after decoding, and an error page's text is only quoted.
-const utf8 = new TextDecoder();
 
 const JSON_HEADERS = { "content-type": "application/json" };
 export const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
@@ -240,21 +236,20 @@ async function readAnswer(
   { maxResponseBytes, credentials }: { maxResponseBytes: number; credentials: () => string[] },
 ): Promise<AttemptResult> {
   const upstream = exchange.response;
-  let bytes: Uint8Array | undefined;
+  let text: string | undefined;
   try {
-    bytes = await readAtMost(upstream, maxResponseBytes);
+    text = await readTextAtMost(upstream, maxResponseBytes);
   } catch {
     const err = exchange.bodyError();
     exchange.settle({ kind: "error", error: err });
     throw err;
   }
-  if (!bytes) {
+  if (text === undefined) {
     const err = GatewayError.answerTooLarge(maxResponseBytes);
     exchange.abort();
     exchange.settle({ kind: "error", error: err });
     throw err;
   }
-  const text = utf8.decode(bytes);
   // The provider's wait, request id and rate-limit state reach the client, on errors and answers alike.
   const headers = passProviderHeaders(upstream.headers, provider.interface, format, { "x-tracegate-model": resolvedModel });
   if (!upstream.ok) {

@@ -47,9 +47,46 @@ async function readStream(body: ReadableStream<Uint8Array>, limit: number): Prom
 // Stateless between calls (no `stream: true`): one decoder for the isolate.
 const utf8 = new TextDecoder();
 
+/**
+ * UTF-8 bytes of `text` when that could pass `limit`, else a bound under it: a UTF-16 code unit takes at most three
+ * bytes, so short texts are not walked.
+ */
+function utf8BytesNear(text: string, limit: number): number {
+  if (text.length * 3 <= limit) return text.length;
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    // A surrogate pair (4 bytes) counts 2 + 2; a lone surrogate is replaced by U+FFFD (3) when encoded.
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code >= 0xd800 && code <= 0xdfff ? 2 : 3;
+  }
+  return bytes;
+}
+
+/**
+ * The body of a request or response as text (UTF-8, malformed bytes replaced), or undefined once it passes `limit`
+ * bytes. With a declared content-length the runtime reads and decodes it natively in one call (no buffer handed to
+ * JavaScript and decoded again, which costs an ArrayBuffer per answer); the size is checked after it too.
+ */
+export async function readTextAtMost(message: Request | Response, limit: number): Promise<string | undefined> {
+  const length = message.headers.get("content-length");
+  const declared = length === null ? NaN : Number(length);
+  if (declared > limit) {
+    await message.body?.cancel().catch(() => undefined);
+    return undefined;
+  }
+  if (declared >= 0) {
+    const text = await message.text();
+    return utf8BytesNear(text, limit) > limit ? undefined : text;
+  }
+  const body = message.body;
+  if (!body) return "";
+  const bytes = await readStream(body, limit);
+  return bytes && utf8.decode(bytes);
+}
+
 /** A provider's whole answer as text; past `limit` bytes a 502 naming `limits.max_response_bytes` (wire adapters). */
 export async function readAnswerText(res: Response, limit: number): Promise<string> {
-  const bytes = await readAtMost(res, limit);
-  if (!bytes) throw GatewayError.answerTooLarge(limit);
-  return utf8.decode(bytes);
+  const text = await readTextAtMost(res, limit);
+  if (text === undefined) throw GatewayError.answerTooLarge(limit);
+  return text;
 }

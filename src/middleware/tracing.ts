@@ -165,7 +165,7 @@ async function finish(
   }
   for (const decorate of settings.spanDecorators) decorate(spans);
   isolateSpanBuffer.add(spans);
-  await exportBuffered(isolateSpanBuffer, settings.targets, settings.resource, EXPORT_DEPS);
+  await exportBuffered(isolateSpanBuffer, settings.targets, settings.resource, EXPORT_DEPS, settings.exportSchedule);
 }
 
 const EXPORT_DEPS: ExportDeps = {

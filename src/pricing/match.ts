@@ -23,12 +23,28 @@ const INDEX = buildIndex();
  */
 const SNAPSHOT_SUFFIX = /-(?:\d{4}-\d{2}-\d{2}|\d{8}|\d{3,4}|latest|preview|exp)$/;
 
+/** Look-ups remembered per isolate, at most; then forgotten all at once (model names come from clients too). */
+const REMEMBERED = 512;
+// A deliberate, bounded isolate cache: every priced call looks its model up (for the span, Server-Timing and the
+// metrics), and a miss costs a lower-casing and a regular expression per suffix tried. null: no price.
+const remembered = new Map<string, ModelPrice | null>();
+
 /**
  * The bundled price of `model` at `provider` (its `gen_ai.provider.name`), or undefined (unknown). Case-insensitive;
  * Gemini's `models/` prefix is dropped; a dated snapshot (`gpt-4o-2024-08-06`, `claude-sonnet-4-5-20250929`) has its
  * family's price. Nothing else is guessed: `gpt-4o-audio-preview` is not `gpt-4o`.
  */
 export function bundledPrice(provider: string, model: string): ModelPrice | undefined {
+  const key = `${provider}\u0000${model}`;
+  const known = remembered.get(key);
+  if (known !== undefined) return known ?? undefined;
+  const price = lookUp(provider, model);
+  if (remembered.size >= REMEMBERED) remembered.clear();
+  remembered.set(key, price ?? null);
+  return price;
+}
+
+function lookUp(provider: string, model: string): ModelPrice | undefined {
   const models = INDEX.get(provider);
   if (!models) return undefined;
   let name = model.toLowerCase();

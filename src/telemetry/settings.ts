@@ -2,6 +2,7 @@ import { DEFAULT_CONTENT_MAX_BYTES, type GatewayConfig, type KeepRules } from ".
 import { TRUNCATION_MARKER_MAX } from "./genai/content-limits";
 import { DEFAULT_DOUBLE_KEYS, LATEST_DOUBLE_KEYS } from "./sdk/attribute-types";
 import { presetDecorators, resolveExportTargets, resourceFromEnv, type ExportTarget } from "./export/config";
+import type { ExportSchedule } from "./export/loop";
 import type { SpanDecorator } from "./export/presets";
 import { samplerFromEnv, type SamplerConfig } from "./propagation/sampler";
 import { spanLimitsFromEnv, type SpanLimits } from "./sdk/limits";
@@ -33,6 +34,8 @@ export interface TracingSettings {
   /** Backend attributes the configured exporter presets add to every exported span (none without presets). */
   readonly spanDecorators: readonly SpanDecorator[];
   readonly resource: Resource;
+  /** When span exports start (`OTEL_BSP_SCHEDULE_DELAY`). */
+  readonly exportSchedule: ExportSchedule;
   /** Span limits (counts, value lengths) from the standard OTEL_*_LIMIT variables and the defaults. */
   readonly limits: SpanLimits;
   /** Who called and in which conversation (identity.ts). */
@@ -94,6 +97,7 @@ function compute(config: GatewayConfig, env: Env): TracingSettings | undefined {
     targets: resolveExportTargets(env, tracing?.exporters ?? []),
     spanDecorators: presetDecorators(tracing?.exporters ?? []),
     resource: resourceFromEnv(env, PACKAGE_VERSION),
+    exportSchedule: { delayMs: scheduleDelayOf(env.OTEL_BSP_SCHEDULE_DELAY) },
     // The SDK's backstop for content keys sits above the capture's own cap and marker (characters <= UTF-8 bytes).
     limits: spanLimitsFromEnv(env, {
       contentValueLength: contentMaxBytes + TRUNCATION_MARKER_MAX,
@@ -101,6 +105,28 @@ function compute(config: GatewayConfig, env: Env): TracingSettings | undefined {
     }),
     identity: identityOf(tracing),
   };
+}
+
+/** `OTEL_BSP_SCHEDULE_DELAY` when unset: at most one span export per second per isolate. */
+export const DEFAULT_SCHEDULE_DELAY_MS = 1000;
+/** Longer delays would hold a request's waitUntil too close to its 30 s limit. */
+export const MAX_SCHEDULE_DELAY_MS = 10_000;
+
+/** The least time between two span exports, from `OTEL_BSP_SCHEDULE_DELAY` (ms, as the OpenTelemetry SDKs read it). */
+function scheduleDelayOf(value: unknown): number {
+  const warn = (message: string) => console.warn(message);
+  const raw = str(value)?.trim();
+  if (raw === undefined || raw === "") return DEFAULT_SCHEDULE_DELAY_MS;
+  const ms = Number(raw);
+  if (!Number.isSafeInteger(ms) || ms < 0) {
+    warn(`tracegate: OTEL_BSP_SCHEDULE_DELAY="${raw.slice(0, 40)}" is not a non-negative integer (ms); using ${DEFAULT_SCHEDULE_DELAY_MS}`);
+    return DEFAULT_SCHEDULE_DELAY_MS;
+  }
+  if (ms > MAX_SCHEDULE_DELAY_MS) {
+    warn(`tracegate: OTEL_BSP_SCHEDULE_DELAY=${ms} is over ${MAX_SCHEDULE_DELAY_MS} ms (waitUntil's limit is 30 s); using ${MAX_SCHEDULE_DELAY_MS}`);
+    return MAX_SCHEDULE_DELAY_MS;
+  }
+  return ms;
 }
 
 /** The GenAI conventions' opt-in token, in the comma-separated `OTEL_SEMCONV_STABILITY_OPT_IN` list. */

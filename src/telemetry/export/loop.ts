@@ -7,11 +7,41 @@ import type { Resource } from "../sdk/span-data";
 const LOOP_BUDGET_MS = 5_000;
 /** An export older than this belongs to a request context that is gone: start a new one. */
 const STALE_MS = 30_000;
+/** Spans waiting that start an export at once, whatever the schedule delay (OTEL_BSP_MAX_EXPORT_BATCH_SIZE's default). */
+export const MAX_EXPORT_BATCH = 512;
 
-// Isolate-level: at most one export in flight. Requests that end while it runs only add their spans to the
-// buffer, and the running export drains the buffer again before it stops, so under load one POST carries many
-// requests' spans instead of one POST per request.
-let inFlight: { readonly promise: Promise<void>; readonly startedAt: number; readonly token: object } | undefined;
+/** When exports start (`OTEL_BSP_SCHEDULE_DELAY`). */
+export interface ExportSchedule {
+  /**
+   * The least time between the starts of two exports (ms). An export after a quiet period starts at once; one that
+   * would follow another sooner waits the rest of the delay while more requests' spans gather in the buffer, so a
+   * busy isolate makes about one POST per delay instead of one per request. 0: every request's spans at once.
+   */
+  readonly delayMs: number;
+}
+
+/** The export running in this isolate: when it started, and how to end its wait early. */
+interface RunningExport {
+  readonly startedAt: number;
+  wake: (() => void) | undefined;
+}
+
+// Isolate-level, deliberately: at most one export in flight, and when the last one started. Requests that end while
+// it runs (or waits its turn) only add their spans to the buffer, and the running export drains the buffer again
+// before it stops, so one POST carries many requests' spans instead of one POST per request.
+let inFlight: RunningExport | undefined;
+let lastExportAt = Number.NEGATIVE_INFINITY;
+
+/** Resolves after `ms`, or as soon as `running.wake` is called. */
+function pause(ms: number, running: RunningExport): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    running.wake = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+  });
+}
 
 /** Exports the buffered spans from the caller's waitUntil, or leaves them to the export already running. */
 export function exportBuffered(
@@ -19,19 +49,28 @@ export function exportBuffered(
   targets: readonly ExportTarget[],
   resource: Resource,
   deps: ExportDeps,
+  schedule: ExportSchedule = { delayMs: 0 },
 ): Promise<void> {
-  if (inFlight && Date.now() - inFlight.startedAt < STALE_MS) return Promise.resolve();
-  const startedAt = Date.now();
-  const token = {};
+  const now = deps.now ?? Date.now;
+  if (inFlight && now() - inFlight.startedAt < STALE_MS) {
+    // A full batch need not wait for the schedule.
+    if (buffer.size >= MAX_EXPORT_BATCH) inFlight.wake?.();
+    return Promise.resolve();
+  }
+  const running: RunningExport = { startedAt: now(), wake: undefined };
+  inFlight = running;
   const run = async (): Promise<void> => {
     try {
       do {
+        const wait = lastExportAt + schedule.delayMs - now();
+        if (wait > 0 && buffer.size < MAX_EXPORT_BATCH) await pause(wait, running);
+        running.wake = undefined;
+        lastExportAt = now();
         await flush(buffer, targets, resource, deps);
-      } while (buffer.size > 0 && Date.now() - startedAt < LOOP_BUDGET_MS);
+      } while (buffer.size > 0 && now() - running.startedAt < LOOP_BUDGET_MS);
     } finally {
-      if (inFlight?.token === token) inFlight = undefined;
+      if (inFlight === running) inFlight = undefined;
     }
   };
-  inFlight = { promise: run(), startedAt, token };
-  return inFlight.promise;
+  return run();
 }

@@ -205,13 +205,30 @@ function scopeSpans(w: Writer, scope: Scope, spans: readonly SpanData[]): void {
  */
 const BYTES_PER_SPAN = 640;
 
+// A deliberate isolate cache: a Resource is made once per config (telemetry/settings.ts), so its field is encoded
+// once, not on every export; entries go with their Resource.
+const encodedResources = new WeakMap<Resource, Uint8Array>();
+
+/** The `resource` field of ResourceSpans (tag, length and attributes), as bytes. */
+function resourceField(resource: Resource): Uint8Array {
+  let bytes = encodedResources.get(resource);
+  if (bytes === undefined) {
+    const w = new Writer(1024);
+    const res = w.begin(T.resourceSpans_resource);
+    writeAttributes(w, T.resource_attributes, resource.attributes, DEFAULT_DOUBLE_KEYS);
+    w.end(res);
+    bytes = w.finish();
+    encodedResources.set(resource, bytes);
+  }
+  return bytes;
+}
+
 /** The body of an OTLP/HTTP protobuf trace export (`ExportTraceServiceRequest`): one ScopeSpans per scope. */
 export function encodeProtobuf(resource: Resource, spans: readonly SpanData[]): Uint8Array {
-  const w = new Writer(1024 + spans.length * BYTES_PER_SPAN);
+  const field = resourceField(resource);
+  const w = new Writer(field.length + 64 + spans.length * BYTES_PER_SPAN);
   const resourceSpans = w.begin(T.request_resourceSpans);
-  const res = w.begin(T.resourceSpans_resource);
-  writeAttributes(w, T.resource_attributes, resource.attributes, DEFAULT_DOUBLE_KEYS);
-  w.end(res);
+  w.raw(field);
   for (const [scope, group] of groupByScope(spans)) scopeSpans(w, scope, group);
   w.end(resourceSpans);
   return w.finish();

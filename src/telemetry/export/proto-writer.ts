@@ -7,6 +7,14 @@ const utf8 = new TextEncoder();
 const nibble = (code: number) => (code <= 57 ? code - 48 : (code | 0x20) - 87);
 const UINT64 = (1n << 64n) - 1n;
 
+/** Scratch buffers up to this size are kept for the next body; a larger one (a big batch) is left to the GC. */
+const MAX_KEPT_BYTES = 256 * 1024;
+
+// A deliberate isolate cache: the last body's buffer, reused by the next one. An ArrayBuffer costs far more to
+// create than its size suggests (a backing store outside the JS heap, registered with the GC), and every export made
+// one. Bodies are written synchronously, from `new Writer` to `finish`, so two never share it.
+let spare: Uint8Array | undefined;
+
 /** A growable byte buffer with the few protobuf primitives the trace messages need. */
 export class Writer {
   buf: Uint8Array;
@@ -15,7 +23,9 @@ export class Writer {
 
   /** @param capacity the bytes first reserved: a good guess saves growing (a copy each time) while writing. */
   constructor(capacity = 4096) {
-    this.buf = new Uint8Array(capacity);
+    const reused = spare !== undefined && spare.length >= capacity ? spare : undefined;
+    spare = undefined;
+    this.buf = reused ?? new Uint8Array(Math.max(capacity, 4096));
     this.view = new DataView(this.buf.buffer);
   }
 
@@ -130,7 +140,17 @@ export class Writer {
     }
   }
 
+  /** Bytes copied as they are (a field encoded once and kept, e.g. the resource). */
+  raw(bytes: Uint8Array): void {
+    this.ensure(bytes.length);
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
+  }
+
+  /** The body written, as a copy of its own; the buffer goes back to be reused by the next Writer. */
   finish(): Uint8Array {
-    return this.buf.slice(0, this.pos);
+    const out = this.buf.slice(0, this.pos);
+    if (this.buf.length <= MAX_KEPT_BYTES) spare = this.buf;
+    return out;
   }
 }

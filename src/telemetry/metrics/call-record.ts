@@ -54,16 +54,21 @@ function baseAttributes(record: CallRecord, client: string | undefined): Mutable
 /** Records one ended call: durations, token usage by type, chunk timings, cost. `client` only when configured. */
 export function recordCall(store: MetricStore, record: CallRecord, client: string | undefined): void {
   const { identity, responseModel, errorType, usage } = record;
-  // Attribute values joined: the series key, computed once for all instruments (attribute objects are built once
-  // per call, and kept only for a series seen for the first time).
+  // Attribute values joined: the series key, computed once for all instruments. Attribute objects are built only
+  // for a series seen for the first time (most calls add to existing series).
   const key = `${identity.provider}\u0000${identity.model}\u0000${identity.url}\u0000${responseModel ?? ""}\u0000${client ?? ""}`;
-  const base = baseAttributes(record, client);
-  const failed = errorType === undefined ? base : { ...base, "error.type": errorType };
+  let base: MutableAttributes | undefined;
+  const baseOf = () => (base ??= baseAttributes(record, client));
+  const failed = errorType === undefined ? baseOf : () => ({ ...baseOf(), "error.type": errorType });
   const failedKey = errorType === undefined ? key : `${key}\u0000${errorType}`;
   store.record(OPERATION_DURATION, failedKey, failed, record.durationS);
   if (record.timeToFirstChunkS !== undefined) store.record(TIME_TO_FIRST_CHUNK, failedKey, failed, record.timeToFirstChunkS);
   if (record.chunkGaps) store.merge(TIME_PER_OUTPUT_CHUNK, failedKey, failed, record.chunkGaps);
-  if (usage.input !== undefined) store.record(TOKEN_USAGE, `${key}\u0000input`, { ...base, "gen_ai.token.type": "input" }, usage.input);
-  if (usage.output !== undefined) store.record(TOKEN_USAGE, `${key}\u0000output`, { ...base, "gen_ai.token.type": "output" }, usage.output);
-  if (record.costUsd !== undefined) store.record(CLIENT_COST, key, base, record.costUsd);
+  if (usage.input !== undefined) {
+    store.record(TOKEN_USAGE, `${key}\u0000input`, () => ({ ...baseOf(), "gen_ai.token.type": "input" }), usage.input);
+  }
+  if (usage.output !== undefined) {
+    store.record(TOKEN_USAGE, `${key}\u0000output`, () => ({ ...baseOf(), "gen_ai.token.type": "output" }), usage.output);
+  }
+  if (record.costUsd !== undefined) store.record(CLIENT_COST, key, baseOf, record.costUsd);
 }

@@ -43,6 +43,14 @@ export function analyticsPoint(totals: RequestTotals, served: ServedRequest, dur
   };
 }
 
+/** http.server.request.duration's attributes (HTTP server metrics conventions). */
+function serverAttributes({ method, route, scheme, status }: ServedRequest): Record<string, string | number> {
+  const attrs: Record<string, string | number> = { "http.request.method": method, "url.scheme": scheme, "http.response.status_code": status };
+  if (route !== undefined) attrs["http.route"] = route;
+  if (status >= 500) attrs["error.type"] = String(status);
+  return attrs;
+}
+
 /**
  * Waits until the request's calls have ended (a stream's last chunk), records its duration, writes its Analytics
  * Engine point, then runs the isolate's metrics export if this request is the one to schedule it. For waitUntil:
@@ -59,10 +67,8 @@ export async function endRequestMetrics(
   const durationMs = Date.now() - meter.startMs;
   if (settings.targets.length > 0) {
     const { method, route, scheme, status } = served;
-    const attrs: Record<string, string | number> = { "http.request.method": method, "url.scheme": scheme, "http.response.status_code": status };
-    if (route !== undefined) attrs["http.route"] = route;
-    if (status >= 500) attrs["error.type"] = String(status);
-    isolateMetricStore.record(HTTP_SERVER_DURATION, `${method}\u0000${route ?? ""}\u0000${status}\u0000${scheme}`, attrs, durationMs / 1000);
+    const key = `${method}\u0000${route ?? ""}\u0000${status}\u0000${scheme}`;
+    isolateMetricStore.record(HTTP_SERVER_DURATION, key, () => serverAttributes(served), durationMs / 1000);
   }
   if (settings.analyticsEngine !== undefined) {
     const dataset = env[settings.analyticsEngine];

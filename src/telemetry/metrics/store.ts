@@ -6,6 +6,12 @@ import { bucketIndex, type Instrument } from "./instruments";
 
 export type SeriesAttributes = Readonly<Record<string, AttributeValue>>;
 
+/**
+ * A series' attributes, or how to make them: only a series seen for the first time keeps its attributes, so callers
+ * on the hot path pass a function and build nothing for the series that already exist.
+ */
+export type SeriesAttributesSource = SeriesAttributes | (() => SeriesAttributes);
+
 /** An explicit-bucket histogram's state: `buckets` has one more entry than the boundaries (the +Inf bucket). */
 export interface HistogramData {
   count: number;
@@ -82,16 +88,19 @@ export class MetricStore {
    * The point of `key` (the attribute values joined, computed once per call by the caller), created with
    * `attributes` when new, or the overflow point when the instrument is at its limit.
    */
-  private point(instrument: Instrument, key: string, attributes: SeriesAttributes): HistogramPoint | SumPoint {
+  private point(instrument: Instrument, key: string, source: SeriesAttributesSource): HistogramPoint | SumPoint {
     let points = this.series.get(instrument);
     if (!points) this.series.set(instrument, (points = new Map()));
     let point = points.get(key);
     if (point) return point;
+    let attributes: SeriesAttributes;
     if (points.size >= this.maxSeries - 1) {
       key = OVERFLOW_KEY;
       attributes = OVERFLOW_ATTRIBUTES;
       point = points.get(key);
       if (point) return point;
+    } else {
+      attributes = typeof source === "function" ? source() : source;
     }
     point = instrument.boundaries ? { attributes, ...emptyHistogram(instrument.boundaries) } : { attributes, value: 0 };
     points.set(key, point);
@@ -99,14 +108,14 @@ export class MetricStore {
   }
 
   /** One measurement: a histogram observation, or an increment of a counter. */
-  record(instrument: Instrument, key: string, attributes: SeriesAttributes, value: number): void {
+  record(instrument: Instrument, key: string, attributes: SeriesAttributesSource, value: number): void {
     const point = this.point(instrument, key, attributes);
     if ("buckets" in point) observe(point, instrument.boundaries ?? [], value);
     else point.value += value;
   }
 
   /** Adds a histogram built elsewhere (a stream's chunk gaps, gathered without a lookup per chunk). */
-  merge(instrument: Instrument, key: string, attributes: SeriesAttributes, data: HistogramData): void {
+  merge(instrument: Instrument, key: string, attributes: SeriesAttributesSource, data: HistogramData): void {
     if (data.count === 0) return;
     const point = this.point(instrument, key, attributes);
     if (!("buckets" in point)) return;

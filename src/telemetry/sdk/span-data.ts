@@ -68,7 +68,7 @@ export interface SpanData {
 }
 
 export interface Resource {
-  attributes: Readonly<Record<string, AttributeValue>>;
+  readonly attributes: Readonly<Record<string, AttributeValue>>;
 }
 
 export interface Scope {

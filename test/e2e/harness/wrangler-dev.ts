@@ -38,7 +38,9 @@ async function startOnce(vars: Record<string, string>, opts: WranglerDevOptions)
   const args = ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort)];
   if (opts.config) args.push("--config", opts.config);
   args.push("--persist-to", persist, "--log-level", "log", "--show-interactive-dev-session=false");
-  for (const [key, value] of Object.entries(vars)) args.push("--var", `${key}:${value}`);
+  // Span exports start at once in tests (each waits for its request's spans), unless a test sets the pacing.
+  const withDefaults = { OTEL_BSP_SCHEDULE_DELAY: "0", ...vars };
+  for (const [key, value] of Object.entries(withDefaults)) args.push("--var", `${key}:${value}`);
   const child = spawn("npx", args, {
     cwd: process.cwd(),
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" },

@@ -103,6 +103,26 @@ describe("tracingSettings: identity and limits", () => {
     expect(tracingSettings(config({ randomSampling: 100 }), {})?.limits).toMatchObject({ attributeCount: 128, valueLength: 4096 });
   });
 
+  it("paces span exports by OTEL_BSP_SCHEDULE_DELAY: 1 s by default, 0 allowed, bad or too long values warned", () => {
+    const delay = (value: string | undefined) =>
+      tracingSettings(config({ randomSampling: 100 }), value === undefined ? {} : { OTEL_BSP_SCHEDULE_DELAY: value })?.exportSchedule.delayMs;
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (message: string) => warnings.push(message);
+    try {
+      expect([delay(undefined), delay("0"), delay(" 250 "), delay("soon"), delay("-5"), delay("60000")]).toEqual([
+        1000, 0, 250, 1000, 1000, 10_000,
+      ]);
+    } finally {
+      console.warn = warn;
+    }
+    expect(warnings).toEqual([
+      'tracegate: OTEL_BSP_SCHEDULE_DELAY="soon" is not a non-negative integer (ms); using 1000',
+      'tracegate: OTEL_BSP_SCHEDULE_DELAY="-5" is not a non-negative integer (ms); using 1000',
+      "tracegate: OTEL_BSP_SCHEDULE_DELAY=60000 is over 10000 ms (waitUntil's limit is 30 s); using 10000",
+    ]);
+  });
+
   it("names the Worker's version from wrangler.toml's version_metadata binding", () => {
     const bound = (workerEnv as Record<string, unknown>).CF_VERSION_METADATA as { id: string };
     expect(bound.id).toMatch(/^[0-9a-f-]{36}$/);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ExportTarget } from "../../../../src/telemetry/export/config";
-import { exportBuffered } from "../../../../src/telemetry/export/loop";
+import { exportBuffered, MAX_EXPORT_BATCH } from "../../../../src/telemetry/export/loop";
 import { SpanBuffer } from "../../../../src/telemetry/sdk/span-buffer";
 import type { SpanData } from "../../../../src/telemetry/sdk/span-data";
 import { spanData } from "../span-fixture";
@@ -9,6 +9,22 @@ const target: ExportTarget = { url: "http://collector.test/v1/traces", headers: 
 
 function span(i: number): SpanData {
   return spanData({ traceId: "0af7651916cd43dd8448eb211c80319c", spanId: (i + 1).toString(16).padStart(16, "0"), name: `s${i}` });
+}
+
+/** A collector stand-in that counts the spans of each POST (OTLP/JSON bodies). */
+function countingDeps() {
+  const posts: number[] = [];
+  const deps = {
+    fetch: async (_url: RequestInfo | URL, init?: RequestInit) => {
+      const raw = init?.body;
+      const text = raw instanceof Uint8Array ? new TextDecoder().decode(raw) : String(raw);
+      const body = JSON.parse(text) as { resourceSpans: { scopeSpans: { spans: unknown[] }[] }[] };
+      posts.push(body.resourceSpans[0]?.scopeSpans[0]?.spans.length ?? 0);
+      return new Response(null, { status: 200 });
+    },
+    log: () => {},
+  };
+  return { posts, deps };
 }
 
 describe("exportBuffered", () => {
@@ -43,5 +59,39 @@ describe("exportBuffered", () => {
     buffer.add([span(9)]);
     await exportBuffered(buffer, [target], { attributes: {} }, deps);
     expect(posts).toEqual([1, 5, 1]);
+  });
+
+  it("paces exports: one that would start within the delay of the last waits, and carries every span that came meanwhile", async () => {
+    const buffer = new SpanBuffer(100);
+    const { posts, deps } = countingDeps();
+    buffer.add([span(0)]);
+    await exportBuffered(buffer, [target], { attributes: {} }, deps, { delayMs: 0 }); // sets the last export's start
+    expect(posts).toEqual([1]);
+    const waitedFrom = Date.now();
+    buffer.add([span(1)]);
+    const paced = exportBuffered(buffer, [target], { attributes: {} }, deps, { delayMs: 300 });
+    for (let i = 2; i <= 4; i++) {
+      buffer.add([span(i)]);
+      await exportBuffered(buffer, [target], { attributes: {} }, deps, { delayMs: 300 }); // rides on the paced export
+    }
+    expect(posts).toEqual([1]); // the paced export is still waiting its turn
+    await paced;
+    expect(posts).toEqual([1, 4]);
+    expect(Date.now() - waitedFrom).toBeGreaterThanOrEqual(250);
+  });
+
+  it("starts a full batch at once, however long the delay", async () => {
+    const buffer = new SpanBuffer(4 * MAX_EXPORT_BATCH);
+    const { posts, deps } = countingDeps();
+    buffer.add([span(0)]);
+    await exportBuffered(buffer, [target], { attributes: {} }, deps, { delayMs: 0 });
+    const from = Date.now();
+    buffer.add([span(1)]);
+    const paced = exportBuffered(buffer, [target], { attributes: {} }, deps, { delayMs: 10_000 });
+    buffer.add(Array.from({ length: MAX_EXPORT_BATCH }, (_, i) => span(i + 2)));
+    await exportBuffered(buffer, [target], { attributes: {} }, deps, { delayMs: 10_000 }); // wakes the waiting export
+    await paced;
+    expect(posts).toEqual([1, MAX_EXPORT_BATCH + 1]);
+    expect(Date.now() - from).toBeLessThan(5_000);
   });
 });
