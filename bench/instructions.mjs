@@ -5,7 +5,7 @@
 // instructions for the same binary and inputs does not (the second batch differs from the first only by JIT noise).
 //
 //   node bench/instructions.mjs [--ref c4868fa] [--traced] [--warmup 300] [--requests 200] [--sampling 100] [--env NAME=value]
-//                               [--by-function 40]
+//                               [--concurrency 1] [--by-function 40]
 //
 // Prints per-request instructions of each batch (Ir / requests). Slow: valgrind runs workerd ~50x slower.
 // --by-function N: V8 writes a perf map (--perf-basic-prof), and the last batch's instructions are split by the
@@ -16,6 +16,7 @@ import { request } from "node:http";
 import { dirname, join } from "node:path";
 import { startMockUpstream } from "./mock-upstream.mjs";
 import { startOtlpReceiver } from "./otlp-receiver.mjs";
+import { printByFunction } from "./by-function.mjs";
 import { buildWorker, treeAt, workerdBinary, writeWorkerdConfig } from "./workerd.mjs";
 
 const args = process.argv.slice(2);
@@ -67,8 +68,16 @@ const once = () =>
     req.on("error", reject);
     req.end(payload);
   });
+// --concurrency N: N requests in flight at once (the batch is shared out), as at the throughput benchmark's c=32,
+// where concurrent requests' spans share POSTs.
+const CONCURRENCY = Number(opt("--concurrency", 1));
 const batch = async (n) => {
-  for (let i = 0; i < n; i++) await once().catch(once); // one retry: a reset connection is not the Worker's doing
+  let left = n;
+  const worker = async () => {
+    // One retry: a reset connection is not the Worker's doing.
+    while (left-- > 0) await once().catch(once);
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   await new Promise((r) => setTimeout(r, 1500)); // let waitUntil work (the export) finish inside the batch
 };
 for (let i = 0; ; i++) {
@@ -100,65 +109,8 @@ child.kill("SIGTERM");
 await mock.close();
 await otlp.close();
 const envNote = Object.keys(extraEnv).length > 0 ? `, ${Object.entries(extraEnv).map(([k, v]) => `${k}=${v}`).join(" ")}` : "";
-const label = `${REF ?? "working tree"}, ${args.includes("--traced") ? `traced ${SAMPLING}%` : "tracing off"}${envNote}`;
+const concurrencyNote = CONCURRENCY > 1 ? `, concurrency ${CONCURRENCY}` : "";
+const label = `${REF ?? "working tree"}, ${args.includes("--traced") ? `traced ${SAMPLING}%` : "tracing off"}${envNote}${concurrencyNote}`;
 console.log(`${label}: ${Math.round(a / REQUESTS).toLocaleString("en-US")} and ${Math.round(b / REQUESTS).toLocaleString("en-US")} instructions/request (batches of ${REQUESTS} after ${WARMUP} warm-up)`);
 process.exit(0);
 
-/**
- * Self instructions per request by function: callgrind names the runtime's functions; JIT code shows as bare
- * addresses, named here from V8's perf map (start, size, name).
- */
-function printByFunction(dumpText, perfMap, requests, rows) {
-  const ranges = readFileSync(perfMap, "utf8")
-    .split("\n")
-    .map((line) => /^([0-9a-f]+) ([0-9a-f]+) (.*)$/.exec(line))
-    .filter(Boolean)
-    .map((m) => ({ start: parseInt(m[1], 16), end: parseInt(m[1], 16) + parseInt(m[2], 16), name: m[3] }))
-    .sort((a, b) => a.start - b.start);
-  const nameAt = (address) => {
-    let lo = 0;
-    let hi = ranges.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (ranges[mid].end <= address) lo = mid + 1;
-      else if (ranges[mid].start > address) hi = mid - 1;
-      else return ranges[mid].name;
-    }
-    return undefined;
-  };
-  const names = new Map();
-  const self = new Map();
-  let fn;
-  let skipNext = false;
-  for (const line of dumpText.split("\n")) {
-    const named = /^(c?fn)=\((\d+)\)(?: (.*))?$/.exec(line);
-    if (named) {
-      if (named[3] !== undefined) names.set(named[2], named[3]);
-      if (named[1] === "fn") fn = names.get(named[2]);
-      continue;
-    }
-    if (line.startsWith("calls=")) {
-      skipNext = true; // the next cost line is the call's inclusive cost
-      continue;
-    }
-    if (/^[0-9+\-*]/.test(line)) {
-      if (skipNext) {
-        skipNext = false;
-        continue;
-      }
-      const cost = Number(line.split(" ")[1] ?? 0);
-      if (fn) self.set(fn, (self.get(fn) ?? 0) + cost);
-    }
-  }
-  const byName = new Map();
-  for (const [name, cost] of self) {
-    const address = /^0x([0-9a-f]+)$/.exec(name);
-    const label = address ? (nameAt(parseInt(address[1], 16)) ?? "JIT code (unnamed)") : name.slice(0, 120);
-    byName.set(label, (byName.get(label) ?? 0) + cost);
-  }
-  const total = [...byName.values()].reduce((a, b) => a + b, 0);
-  console.log(`\nself instructions per request by function (last batch, ${Math.round(total / requests).toLocaleString("en-US")} in all):`);
-  for (const [name, cost] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, rows)) {
-    console.log(`${Math.round(cost / requests).toLocaleString("en-US").padStart(9)}  ${name}`);
-  }
-}

@@ -6,18 +6,26 @@ import { GatewayError } from "../errors";
  * and the size checked again after it, for bodies built in code whose header may not match.
  */
 export async function readAtMost(message: Request | Response, limit: number): Promise<Uint8Array | undefined> {
-  const length = message.headers.get("content-length");
-  const declared = length === null ? NaN : Number(length);
-  if (declared > limit) {
-    await message.body?.cancel().catch(() => undefined);
-    return undefined;
-  }
+  const declared = declaredLength(message);
+  if (declared > limit) return cancelled(message);
   if (declared >= 0) {
     const bytes = new Uint8Array(await message.arrayBuffer());
     return bytes.byteLength > limit ? undefined : bytes;
   }
   const body = message.body;
   return body ? readStream(body, limit) : new Uint8Array(0);
+}
+
+/** The content-length a message declares; NaN when it declares none (or nonsense). */
+function declaredLength(message: Request | Response): number {
+  const length = message.headers.get("content-length");
+  return length === null ? NaN : Number(length);
+}
+
+/** A body over the limit, cancelled unread. */
+async function cancelled(message: Request | Response): Promise<undefined> {
+  await message.body?.cancel().catch(() => undefined);
+  return undefined;
 }
 
 async function readStream(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array | undefined> {
@@ -68,12 +76,8 @@ function utf8BytesNear(text: string, limit: number): number {
  * JavaScript and decoded again, which costs an ArrayBuffer per answer); the size is checked after it too.
  */
 export async function readTextAtMost(message: Request | Response, limit: number): Promise<string | undefined> {
-  const length = message.headers.get("content-length");
-  const declared = length === null ? NaN : Number(length);
-  if (declared > limit) {
-    await message.body?.cancel().catch(() => undefined);
-    return undefined;
-  }
+  const declared = declaredLength(message);
+  if (declared > limit) return cancelled(message);
   if (declared >= 0) {
     const text = await message.text();
     return utf8BytesNear(text, limit) > limit ? undefined : text;

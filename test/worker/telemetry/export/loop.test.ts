@@ -11,8 +11,8 @@ function span(i: number): SpanData {
   return spanData({ traceId: "0af7651916cd43dd8448eb211c80319c", spanId: (i + 1).toString(16).padStart(16, "0"), name: `s${i}` });
 }
 
-/** A collector stand-in that counts the spans of each POST (OTLP/JSON bodies). */
-function countingDeps() {
+/** A collector stand-in that counts the spans of each POST (OTLP/JSON bodies); `answered` may hold a POST back. */
+function countingDeps(answered: (post: number) => Promise<void> = async () => {}) {
   const posts: number[] = [];
   const deps = {
     fetch: async (_url: RequestInfo | URL, init?: RequestInit) => {
@@ -20,6 +20,7 @@ function countingDeps() {
       const text = raw instanceof Uint8Array ? new TextDecoder().decode(raw) : String(raw);
       const body = JSON.parse(text) as { resourceSpans: { scopeSpans: { spans: unknown[] }[] }[] };
       posts.push(body.resourceSpans[0]?.scopeSpans[0]?.spans.length ?? 0);
+      await answered(posts.length);
       return new Response(null, { status: 200 });
     },
     log: () => {},
@@ -30,19 +31,9 @@ function countingDeps() {
 describe("exportBuffered", () => {
   it("keeps one export in flight: requests ending meanwhile ride on it, and it drains what they added", async () => {
     const buffer = new SpanBuffer(100);
-    const posts: number[] = [];
     let release: () => void = () => {};
-    const deps = {
-      fetch: async (_url: RequestInfo | URL, init?: RequestInit) => {
-        const raw = init?.body;
-        const text = raw instanceof Uint8Array ? new TextDecoder().decode(raw) : String(raw);
-        const body = JSON.parse(text) as { resourceSpans: { scopeSpans: { spans: unknown[] }[] }[] };
-        posts.push(body.resourceSpans[0]?.scopeSpans[0]?.spans.length ?? 0);
-        if (posts.length === 1) await new Promise<void>((r) => (release = r)); // the first POST is slow
-        return new Response("{}", { status: 200 });
-      },
-      log: () => {},
-    };
+    // The first POST is slow.
+    const { posts, deps } = countingDeps((post) => (post === 1 ? new Promise<void>((r) => (release = r)) : Promise.resolve()));
     buffer.add([span(0)]);
     const leader = exportBuffered(buffer, [target], { attributes: {} }, deps);
     while (posts.length === 0) await new Promise((r) => setTimeout(r, 1)); // the leader's POST is under way
