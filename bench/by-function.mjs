@@ -11,22 +11,30 @@ import { fileURLToPath } from "node:url";
  * addresses, named here from V8's perf map (start, size, name).
  */
 export function printByFunction(dumpText, perfMap, requests, rows) {
+  // Code is collected and its addresses reused: where ranges overlap, the later line of the map (the newer code,
+  // the one the measured batch ran) wins.
   const ranges = readFileSync(perfMap, "utf8")
     .split("\n")
-    .map((line) => /^([0-9a-f]+) ([0-9a-f]+) (.*)$/.exec(line))
-    .filter(Boolean)
-    .map((m) => ({ start: parseInt(m[1], 16), end: parseInt(m[1], 16) + parseInt(m[2], 16), name: m[3] }))
+    .map((line, order) => ({ m: /^([0-9a-f]+) ([0-9a-f]+) (.*)$/.exec(line), order }))
+    .filter(({ m }) => m)
+    .map(({ m, order }) => ({ start: parseInt(m[1], 16), end: parseInt(m[1], 16) + parseInt(m[2], 16), name: m[3], order }))
     .sort((a, b) => a.start - b.start);
+  const longest = ranges.reduce((max, r) => Math.max(max, r.end - r.start), 0);
   const nameAt = (address) => {
+    // The last range starting at or before the address, then back over every range that could still reach it.
     let lo = 0;
     let hi = ranges.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (ranges[mid].end <= address) lo = mid + 1;
-      else if (ranges[mid].start > address) hi = mid - 1;
-      else return ranges[mid].name;
+      if (ranges[mid].start <= address) lo = mid + 1;
+      else hi = mid - 1;
     }
-    return undefined;
+    let best;
+    for (let i = hi; i >= 0 && address - ranges[i].start < longest; i--) {
+      const r = ranges[i];
+      if (address < r.end && (best === undefined || r.order > best.order)) best = r;
+    }
+    return best?.name;
   };
   const names = new Map();
   const self = new Map();
