@@ -6,6 +6,9 @@ const utf8 = new TextEncoder();
 /** One hex digit's value ('0'-'9' = 48-57, 'a'-'f' = 97-102; upper case folded). */
 const nibble = (code: number) => (code <= 57 ? code - 48 : (code | 0x20) - 87);
 const UINT64 = (1n << 64n) - 1n;
+// Called through this reference, not as `value.charCodeAt`: the strings written come in many V8 shapes (internalized
+// keys, sliced, concatenated and external values), and a method looked up on them per character can go megamorphic.
+const charCodeAt = String.prototype.charCodeAt;
 
 /** Scratch buffers up to this size are kept for the next body; a larger one (a big batch) is left to the GC. */
 const MAX_KEPT_BYTES = 256 * 1024;
@@ -117,8 +120,9 @@ export class Writer {
     this.ensure(value.length * 3);
     // Keys and most values are short ASCII: copied here, without a native call and a subarray per string.
     const start = this.pos;
-    for (let i = 0; i < value.length; i++) {
-      const code = value.charCodeAt(i);
+    const length = value.length;
+    for (let i = 0; i < length; i++) {
+      const code = charCodeAt.call(value, i);
       if (code >= 0x80) {
         this.pos = start + utf8.encodeInto(value, this.buf.subarray(start)).written;
         this.end(at);
