@@ -7,7 +7,10 @@ import { GatewayError } from "../errors";
  */
 export async function readAtMost(message: Request | Response, limit: number): Promise<Uint8Array | undefined> {
   const declared = declaredLength(message);
-  if (declared > limit) return cancelled(message);
+  if (declared > limit) {
+    await message.body?.cancel().catch(() => undefined);
+    return undefined;
+  }
   if (declared >= 0) {
     const bytes = new Uint8Array(await message.arrayBuffer());
     return bytes.byteLength > limit ? undefined : bytes;
@@ -20,12 +23,6 @@ export async function readAtMost(message: Request | Response, limit: number): Pr
 function declaredLength(message: Request | Response): number {
   const length = message.headers.get("content-length");
   return length === null ? NaN : Number(length);
-}
-
-/** A body over the limit, cancelled unread. */
-async function cancelled(message: Request | Response): Promise<undefined> {
-  await message.body?.cancel().catch(() => undefined);
-  return undefined;
 }
 
 async function readStream(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array | undefined> {
@@ -52,39 +49,31 @@ async function readStream(body: ReadableStream<Uint8Array>, limit: number): Prom
   return bytes;
 }
 
-// Stateless between calls (no `stream: true`): one decoder for the isolate.
+// Stateless between calls (no `stream: true`): one decoder and one encoder for the isolate.
 const utf8 = new TextDecoder();
+const encoder = new TextEncoder();
 
 /**
- * UTF-8 bytes of `text` when that could pass `limit`, else a bound under it: a UTF-16 code unit takes at most three
- * bytes, so short texts are not walked.
+ * Whether `text` is over `limit` bytes of UTF-8. A UTF-16 code unit takes at most three bytes, so texts of at most
+ * limit / 3 characters (the usual case) are not encoded, as capContent (telemetry/genai/content-limits.ts) does.
  */
-function utf8BytesNear(text: string, limit: number): number {
-  if (text.length * 3 <= limit) return text.length;
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    // A surrogate pair (4 bytes) counts 2 + 2; a lone surrogate is replaced by U+FFFD (3) when encoded.
-    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code >= 0xd800 && code <= 0xdfff ? 2 : 3;
-  }
-  return bytes;
+function overLimit(text: string, limit: number): boolean {
+  return text.length * 3 > limit && encoder.encode(text).length > limit;
 }
 
 /**
  * The body of a request or response as text (UTF-8, malformed bytes replaced), or undefined once it passes `limit`
- * bytes. With a declared content-length the runtime reads and decodes it natively in one call (no buffer handed to
- * JavaScript and decoded again, which costs an ArrayBuffer per answer); the size is checked after it too.
+ * bytes. With a declared content-length within the limit the runtime reads and decodes it natively in one call (no
+ * buffer handed to JavaScript and decoded again, which costs an ArrayBuffer per answer), and the size is checked
+ * after it too; anything else is read as readAtMost reads it.
  */
 export async function readTextAtMost(message: Request | Response, limit: number): Promise<string | undefined> {
   const declared = declaredLength(message);
-  if (declared > limit) return cancelled(message);
-  if (declared >= 0) {
+  if (declared >= 0 && declared <= limit) {
     const text = await message.text();
-    return utf8BytesNear(text, limit) > limit ? undefined : text;
+    return overLimit(text, limit) ? undefined : text;
   }
-  const body = message.body;
-  if (!body) return "";
-  const bytes = await readStream(body, limit);
+  const bytes = await readAtMost(message, limit);
   return bytes && utf8.decode(bytes);
 }
 
