@@ -10,6 +10,13 @@ const UINT64 = (1n << 64n) - 1n;
 // keys, sliced, concatenated and external values), and a method looked up on them per character can go megamorphic.
 const charCodeAt = String.prototype.charCodeAt;
 
+/** Strings up to this many characters have their UTF-8 kept (at most 192 bytes each). */
+const MAX_CACHED_CHARS = 64;
+/** Cached strings at most; then the cache starts again (unique values, e.g. response ids, would otherwise grow it). */
+const MAX_CACHED_STRINGS = 1024;
+// A deliberate, bounded isolate cache: the UTF-8 bytes of short strings already written (≤ 1024 × 192 bytes).
+const encoded = new Map<string, Uint8Array>();
+
 /** Scratch buffers up to this size are kept for the next body; a larger one (a big batch) is left to the GC. */
 const MAX_KEPT_BYTES = 256 * 1024;
 
@@ -115,22 +122,52 @@ export class Writer {
     this.buf[at] = length;
   }
 
+  /**
+   * A UTF-8 string field. Short strings come back again and again (attribute keys, span names, models, routes):
+   * their bytes are kept in a bounded isolate cache and copied, instead of encoded a character at a time.
+   */
   string(fieldTag: number, value: string): void {
-    const at = this.begin(fieldTag);
-    this.ensure(value.length * 3);
-    // Keys and most values are short ASCII: copied here, without a native call and a subarray per string.
-    const start = this.pos;
     const length = value.length;
+    if (length > MAX_CACHED_CHARS) {
+      const at = this.begin(fieldTag);
+      this.utf8(value);
+      this.end(at);
+      return;
+    }
+    let bytes = encoded.get(value);
+    if (bytes === undefined) {
+      // Encoded where the field will go, kept, then written over by the field itself.
+      const start = this.pos;
+      this.utf8(value);
+      bytes = this.buf.slice(start, this.pos);
+      this.pos = start;
+      if (encoded.size >= MAX_CACHED_STRINGS) encoded.clear();
+      encoded.set(value, bytes);
+    }
+    const n = bytes.length;
+    this.varint(fieldTag);
+    this.varint(n);
+    this.ensure(n);
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = 0; i < n; i++) buf[pos++] = bytes[i] ?? 0;
+    this.pos = pos;
+  }
+
+  /** `value` as UTF-8 at the write position. */
+  private utf8(value: string): void {
+    const length = value.length;
+    this.ensure(length * 3);
+    // Mostly ASCII: copied here, without a native call and a subarray per string.
+    const start = this.pos;
     for (let i = 0; i < length; i++) {
       const code = charCodeAt.call(value, i);
       if (code >= 0x80) {
         this.pos = start + utf8.encodeInto(value, this.buf.subarray(start)).written;
-        this.end(at);
         return;
       }
       this.buf[this.pos++] = code;
     }
-    this.end(at);
   }
 
   /** Hex ids as bytes (trace id 16, span id 8); ids are lowercase hex, validated where they were read. */

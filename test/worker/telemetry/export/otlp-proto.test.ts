@@ -219,6 +219,20 @@ describe("encodeProtobuf, decoded with the official OTLP schema", () => {
     expect(normalize(decoded)).toEqual(normalize(JSON.parse(encodeJson(resource, spans))));
   });
 
+  it("writes short strings again from its cache, exactly, also past the cache's bound", () => {
+    // 1,500 distinct short values (the cache keeps 1,024, then starts again), ASCII and not, each written twice.
+    const spans = Array.from({ length: 1500 }, (_, i): SpanData => ({
+      ...sample()[0]!,
+      spanId: (i + 1).toString(16).padStart(16, "0"),
+      name: i % 2 ? `chat model-${i}` : `chat modèle-${i} ✓`,
+      attributes: { "gen_ai.response.id": `resp-${i}`, "tracegate.note": i % 3 ? "é".repeat(i % 64) : "x".repeat(i % 70) },
+    }));
+    for (const round of [1, 2]) {
+      const decoded = decode(Request, encodeProtobuf(resource, spans));
+      expect(normalize(decoded), `round ${round}`).toEqual(normalize(JSON.parse(encodeJson(resource, spans))));
+    }
+  });
+
   it("carries dropped counts, links (with attributes, tracestate and is-remote flags) and one ScopeSpans per scope", () => {
     const plugin: Scope = { name: "a-plugin", version: "2.3.4" };
     const [first, second] = sample();
