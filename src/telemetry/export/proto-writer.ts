@@ -96,8 +96,9 @@ export class Writer {
    * for attributes); `end` widens it when the content turned out longer.
    */
   begin(fieldTag: number): number {
-    this.varint(fieldTag);
-    this.ensure(1);
+    if (fieldTag > 0x7f) this.varint(fieldTag);
+    this.ensure(2);
+    if (fieldTag <= 0x7f) this.buf[this.pos++] = fieldTag; // every message field written is numbered below 16
     return this.pos++;
   }
 
@@ -145,11 +146,17 @@ export class Writer {
       encoded.set(value, bytes);
     }
     const n = bytes.length;
-    this.varint(fieldTag);
-    this.varint(n);
-    this.ensure(n);
+    if (fieldTag > 0x7f) this.varint(fieldTag);
+    this.ensure(n + 3);
+    // Written in place, one bounds check for all: the tag (string fields are numbered below 16, so one byte) and the
+    // length (at most 192, so one or two bytes), then the bytes.
     const buf = this.buf;
     let pos = this.pos;
+    if (fieldTag <= 0x7f) buf[pos++] = fieldTag;
+    if (n > 0x7f) {
+      buf[pos++] = (n & 0x7f) | 0x80;
+      buf[pos++] = n >>> 7;
+    } else buf[pos++] = n;
     for (let i = 0; i < n; i++) buf[pos++] = bytes[i] ?? 0;
     this.pos = pos;
   }

@@ -220,12 +220,13 @@ describe("encodeProtobuf, decoded with the official OTLP schema", () => {
   });
 
   it("writes short strings again from its cache, exactly, also past the cache's bound", () => {
-    // 1,500 distinct short values (the cache keeps 1,024, then starts again), ASCII and not, each written twice.
+    // 1,500 distinct short values (the cache keeps 1,024, then starts again), ASCII and not (up to 192 bytes: two-byte
+    // lengths), each written twice.
     const spans = Array.from({ length: 1500 }, (_, i): SpanData => ({
       ...sample()[0]!,
       spanId: (i + 1).toString(16).padStart(16, "0"),
       name: i % 2 ? `chat model-${i}` : `chat modèle-${i} ✓`,
-      attributes: { "gen_ai.response.id": `resp-${i}`, "tracegate.note": i % 3 ? "é".repeat(i % 64) : "x".repeat(i % 70) },
+      attributes: { "gen_ai.response.id": `resp-${i}`, "tracegate.note": i % 3 ? "✓".repeat(i % 65) : "x".repeat(i % 70) },
     }));
     for (const round of [1, 2]) {
       const decoded = decode(Request, encodeProtobuf(resource, spans));
