@@ -4,12 +4,18 @@
 // by throughput and by workerd's CPU time per request (user + system of the serving process: far steadier than RPS
 // on a shared machine, and what limits throughput, since workerd runs the Worker on one thread).
 //
-//   node bench/variants.mjs [--ref HEAD] [--traced] [--keep] [--seconds 4] [--rounds 3] [--stream]
+//   node bench/variants.mjs [--ref HEAD] [--traced] [--keep] [--seconds 4] [--rounds 3] [--stream] [--pairs-only] [--env NAME=value]
 //
 // A minimal parse-and-forward Worker (bench/minimal-gateway.ts) runs too: the floor for any gateway that reads the
 // body it forwards. --traced adds both builds with `random_sampling: 100` exporting to a local receiver; --stream compares the time
 // to the first streamed chunk instead; --keep adds the working tree with `random_sampling: 0` and `tracing.keep` (every
-// request recorded, then dropped: the mock answers well and fast), the cost of holding spans until the outcome. Earlier experiments (string patches of src/, since landed or dropped) are
+// request recorded, then dropped: the mock answers well and fast), the cost of holding spans until the outcome.
+// Each build at the ref is measured right next to the same configuration of the working tree, and the CPU ratio of
+// each such pair is reported per round (median, range, rounds the working tree was cheaper): machine load drifts
+// between rounds, far less between two neighbouring measurements. The least CPU per request of each build is printed
+// too: on a VM whose host takes the CPU away now and then (no steal time is reported here, so those ticks count as the
+// process's own), contention only ever adds, and the least of many rounds is the closest to the build's own cost.
+// --pairs-only leaves out the bare and minimal Workers. Earlier experiments (string patches of src/, since landed or dropped) are
 // recorded in docs/benchmarks.md.
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -47,9 +53,13 @@ const bareBuild = () => buildWorker(join(benchDir, "bare-worker.wrangler.toml"))
 const minimalBuild = () => buildWorker(join(benchDir, "minimal-gateway.wrangler.toml"));
 
 const STREAM = args.includes("--stream");
+const PAIRS_ONLY = args.includes("--pairs-only");
+// --env NAME=value (repeatable): a variable for the working tree's builds only, e.g. OTEL_METRICS_EXPORTER=none to
+// compare without a feature the ref did not have.
+const WORKING_ENV = Object.fromEntries(args.flatMap((a, i) => (a === "--env" ? [args[i + 1].split(/=(.*)/s).slice(0, 2)] : [])));
 const plan = [
-  { id: "bare Worker", build: bareBuild, bindings: { UPSTREAM: mock.url }, model: "zero" },
-  ...(STREAM
+  ...(PAIRS_ONLY ? [] : [{ id: "bare Worker", build: bareBuild, bindings: { UPSTREAM: mock.url }, model: "zero" }]),
+  ...(STREAM || PAIRS_ONLY
     ? []
     : [{ id: "minimal parse-and-forward Worker", build: minimalBuild, bindings: { UPSTREAM: mock.url }, model: "bench/zero" }]),
   { id: `tracegate off, ${REF}`, build: () => atRef, config: off },
@@ -69,7 +79,8 @@ const systems = [];
 let port = 19400 + Math.floor(Math.random() * 500);
 for (const p of plan) {
   const b = p.build();
-  const config = writeWorkerdConfig(b, { port: ++port, textBindings: p.bindings ?? { GATEWAY_CONFIG: p.config } });
+  const extra = p.id.endsWith("working tree") ? WORKING_ENV : {};
+  const config = writeWorkerdConfig(b, { port: ++port, textBindings: p.bindings ?? { GATEWAY_CONFIG: p.config, ...extra } });
   const { child } = spawnWorkerd(config);
   systems.push({ id: p.id, port, child, model: p.model ?? "bench/zero", rps: [], cpuUsPerRequest: [], errors: 0, posts: 0 });
 }
@@ -151,9 +162,19 @@ await otlp.close();
 const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const bare = med(systems[0].rps);
 console.log(`\nthroughput at concurrency 32 on workerd (median of ${ROUNDS} x ${SECONDS} s), same mock, alternating:\n`);
-console.log("| build | RPS | of bare | workerd CPU per request | OTLP POSTs per 100 requests | errors |\n|---|---|---|---|---|---|");
+console.log(`| build | RPS | ${PAIRS_ONLY ? "of the first row" : "of bare"} | workerd CPU per request (median, least) | OTLP POSTs per 100 requests | errors |\n|---|---|---|---|---|---|`);
 for (const s of systems) {
   const rps = med(s.rps);
   const total = s.rps.reduce((a, b) => a + b, 0) * SECONDS;
-  console.log(`| ${s.id} | ${Math.round(rps).toLocaleString("en-US")} | ${((100 * rps) / bare).toFixed(1)}% | ${Math.round(med(s.cpuUsPerRequest))} us | ${s.posts ? ((100 * s.posts) / total).toFixed(1) : "—"} | ${s.errors} |`);
+  console.log(`| ${s.id} | ${Math.round(rps).toLocaleString("en-US")} | ${((100 * rps) / bare).toFixed(1)}% | ${Math.round(med(s.cpuUsPerRequest))} us, ${Math.round(Math.min(...s.cpuUsPerRequest))} us | ${s.posts ? ((100 * s.posts) / total).toFixed(1) : "—"} | ${s.errors} |`);
+}
+// Paired: each working-tree system against the ref system measured next to it in the same round.
+console.log(`\nCPU per request, working tree / ${REF}, per round (the two measured one after the other):\n`);
+console.log("| configuration | median | range | rounds cheaper |\n|---|---|---|---|");
+for (const s of systems) {
+  const ref = systems.find((o) => o.id === s.id.replace("working tree", REF) && o !== s);
+  if (!s.id.endsWith("working tree") || !ref) continue;
+  const ratios = s.cpuUsPerRequest.map((cpu, i) => cpu / ref.cpuUsPerRequest[i]);
+  const pct = (r) => `${r >= 1 ? "+" : ""}${((r - 1) * 100).toFixed(1)}%`;
+  console.log(`| ${s.id.replace(", working tree", "")} | ${pct(med(ratios))} | ${pct(Math.min(...ratios))} .. ${pct(Math.max(...ratios))} | ${ratios.filter((r) => r < 1).length} of ${ratios.length} |`);
 }
