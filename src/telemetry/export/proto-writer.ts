@@ -128,15 +128,16 @@ export class Writer {
    * their bytes are kept in a bounded isolate cache and copied, instead of encoded a character at a time.
    */
   string(fieldTag: number, value: string): void {
-    const length = value.length;
-    if (length > MAX_CACHED_CHARS) {
-      const at = this.begin(fieldTag);
-      this.utf8(value);
-      this.end(at);
-      return;
-    }
+    // Looked up before anything else is read of the string: `value.length` here would be a property load on strings
+    // of many V8 representations (megamorphic), and on a hit it is not needed.
     let bytes = encoded.get(value);
     if (bytes === undefined) {
+      if (value.length > MAX_CACHED_CHARS) {
+        const at = this.begin(fieldTag);
+        this.utf8(value);
+        this.end(at);
+        return;
+      }
       // Encoded where the field will go, kept, then written over by the field itself.
       const start = this.pos;
       this.utf8(value);
