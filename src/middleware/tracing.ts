@@ -16,7 +16,7 @@ import { isolateMetricStore, meteredTrace, RequestMeter } from "../telemetry/met
 import { endRequestMetrics } from "../telemetry/metrics/request-end";
 import { metricsSettings, type MetricsSettings } from "../telemetry/metrics/settings";
 import { newSpanId, newTraceId } from "../telemetry/sdk/ids";
-import { passthroughTrace } from "../telemetry/request-trace";
+import { passthroughTrace, type RequestTrace } from "../telemetry/request-trace";
 import { decide } from "../telemetry/propagation/sampler";
 import { readsBody } from "../telemetry/identity";
 import { requestHeaderAttributes, tracingSettings, type TracingSettings } from "../telemetry/settings";
@@ -47,16 +47,26 @@ function matchedRoute(c: HonoContext<AppEnv>): string | undefined {
 }
 
 /** Tracing off: the caller's trace headers pass upstream unchanged; metrics, when on, still measure the request. */
-async function untraced(
+function untraced(
   c: HonoContext<AppEnv>,
   next: () => Promise<void>,
   metering: { meter: RequestMeter; metrics: MetricsSettings } | undefined,
 ): Promise<void> {
   const passthrough = passthroughTrace(c.req.raw.headers);
   if (!metering) {
+    // Not an async function for this, the common case: no frame and promise of its own around next().
     c.set("trace", passthrough);
     return next();
   }
+  return untracedMetered(c, next, passthrough, metering);
+}
+
+async function untracedMetered(
+  c: HonoContext<AppEnv>,
+  next: () => Promise<void>,
+  passthrough: RequestTrace,
+  metering: { meter: RequestMeter; metrics: MetricsSettings },
+): Promise<void> {
   c.set("trace", meteredTrace(passthrough, metering.meter));
   await next();
   c.executionCtx.waitUntil(endMetrics(c, metering.meter, metering.metrics, matchedRoute(c)));

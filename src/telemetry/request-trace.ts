@@ -99,31 +99,39 @@ export interface RequestTrace {
   hold(): () => void;
 }
 
+// Shared by every untraced request: the no-op parts of a RequestTrace are the same for all, so only what the
+// request carries (its trace headers) is allocated per request.
+const NOTHING = (): undefined => undefined;
+const RELEASE_NOTHING = (): (() => void) => NOTHING;
+const SILENT_CALL: ClientCall = Object.freeze({
+  headers: Object.freeze({}),
+  responded: NOTHING,
+  firstChunk: NOTHING,
+  chunk: NOTHING,
+  end: NOTHING,
+});
+
 /** Tracing off: no spans, and the caller's own trace headers travel upstream unchanged. */
 export function passthroughTrace(incoming: Headers): RequestTrace {
-  const headers: Record<string, string> = {};
   const traceparent = incoming.get("traceparent");
   const tracestate = incoming.get("tracestate");
-  if (traceparent !== null) headers.traceparent = traceparent;
-  if (tracestate !== null) headers.tracestate = tracestate;
-  const call: ClientCall = {
-    headers,
-    responded() {},
-    firstChunk() {},
-    chunk() {},
-    end() {},
-  };
-  const silent: ClientCall = { ...call, headers: {} };
+  let call = SILENT_CALL;
+  if (traceparent !== null || tracestate !== null) {
+    const headers: Record<string, string> = {};
+    if (traceparent !== null) headers.traceparent = traceparent;
+    if (tracestate !== null) headers.tracestate = tracestate;
+    call = { ...SILENT_CALL, headers };
+  }
   return {
     captureContent: false,
     captureMedia: false,
     recording: false,
     reportsCost: false,
     metering: false,
-    requested() {},
-    refused() {},
-    identify: () => undefined,
-    startCall: (init) => (init.propagate ? call : silent),
-    hold: () => () => undefined,
+    requested: NOTHING,
+    refused: NOTHING,
+    identify: NOTHING,
+    startCall: (init) => (init.propagate ? call : SILENT_CALL),
+    hold: RELEASE_NOTHING,
   };
 }
