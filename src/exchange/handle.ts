@@ -4,6 +4,7 @@ import type { AppEnv } from "../env";
 import { GatewayError } from "../errors";
 import { listModels, resolveRoutes } from "../providers/resolve";
 import { startRateLimits } from "../ratelimit/enforce";
+import { compiledRules } from "../ratelimit/rules";
 import { waitInPlace } from "./attempt-gate";
 import { answerStream } from "./committed-stream";
 import { tryRoutes, type ModelCall } from "./try-routes";
@@ -43,7 +44,9 @@ export async function handleModelCall<Req>(c: Context<AppEnv>, codec: ClientCode
   }
   const streaming = body.stream === true;
   const prepared = codec.prepare ? await codec.prepare(req, routes) : req;
-  const call: ModelCall<Req> = { req: prepared, clientModel, routes, streaming, limits: await clientLimits(c) };
+  // Without configured limits no rate-limit step runs at all (two async calls a request saved).
+  const limits = compiledRules(config) ? await clientLimits(c) : undefined;
+  const call: ModelCall<Req> = { req: prepared, clientModel, routes, streaming, limits };
   // Only a retry waits (a fallback does not): without one, a stream has nothing to commit early for.
   if (!streaming || !routes.some((route) => route.provider.retry.attempts > 1)) {
     return tryRoutes(c, codec, call, waitInPlace(c.req.raw));
