@@ -5,7 +5,7 @@
 // instructions for the same binary and inputs does not (the second batch differs from the first only by JIT noise).
 //
 //   node bench/instructions.mjs [--ref c4868fa] [--traced] [--warmup 300] [--requests 200] [--sampling 100] [--env NAME=value]
-//                               [--concurrency 1] [--by-function 40]
+//                               [--concurrency 1] [--by-function 40] [--batches 2]
 //
 // Prints per-request instructions of each batch (Ir / requests). Slow: valgrind runs workerd ~50x slower.
 // --by-function N: V8 writes a perf map (--perf-basic-prof), and the last batch's instructions are split by the
@@ -100,10 +100,14 @@ const dump = () => {
 };
 await batch(WARMUP);
 dump();
-await batch(REQUESTS);
-const a = dump();
-await batch(REQUESTS);
-const b = dump();
+// --batches N: more measured batches (default 2); a batch now and then carries a major GC or recompilation, so the
+// median of several is the figure to compare.
+const BATCHES = Math.max(2, Number(opt("--batches", 2)));
+const perRequest = [];
+for (let i = 0; i < BATCHES; i++) {
+  await batch(REQUESTS);
+  perRequest.push(Math.round(dump() / REQUESTS));
+}
 if (BY_FUNCTION > 0) printByFunction(lastDump, `/tmp/perf-${child.pid}.map`, REQUESTS, BY_FUNCTION);
 child.kill("SIGTERM");
 await mock.close();
@@ -111,6 +115,9 @@ await otlp.close();
 const envNote = Object.keys(extraEnv).length > 0 ? `, ${Object.entries(extraEnv).map(([k, v]) => `${k}=${v}`).join(" ")}` : "";
 const concurrencyNote = CONCURRENCY > 1 ? `, concurrency ${CONCURRENCY}` : "";
 const label = `${REF ?? "working tree"}, ${args.includes("--traced") ? `traced ${SAMPLING}%` : "tracing off"}${envNote}${concurrencyNote}`;
-console.log(`${label}: ${Math.round(a / REQUESTS).toLocaleString("en-US")} and ${Math.round(b / REQUESTS).toLocaleString("en-US")} instructions/request (batches of ${REQUESTS} after ${WARMUP} warm-up)`);
+const figures = perRequest.map((n) => n.toLocaleString("en-US"));
+const median = [...perRequest].sort((x, y) => x - y)[Math.floor((BATCHES - 1) / 2)];
+const medianNote = BATCHES > 2 ? `; median ${median.toLocaleString("en-US")}` : "";
+console.log(`${label}: ${figures.join(", ")} instructions/request (batches of ${REQUESTS} after ${WARMUP} warm-up${medianNote})`);
 process.exit(0);
 

@@ -21,9 +21,10 @@ import { requireCompleteStream } from "./stream-complete";
 import type { ClientCodec, ExchangePlan } from "./types";
 import { credentialsIn, upstreamErrorResponse } from "./upstream-error";
 import { passProviderHeaders } from "./passed-headers";
-import { upstreamHeaders } from "./upstream-headers";
+import { asFetchHeaders, upstreamHeaders } from "./upstream-headers";
 
-const networkFetch: Fetcher = (url, init) => fetch(url, init);
+// A provider's whole header record goes as the Headers object made once for it (upstream-headers.ts).
+const networkFetch: Fetcher = (url, init) => fetch(url, { ...init, headers: asFetchHeaders(init.headers) });
 
 /**
  * Where a provider attempt goes: `fetch` to the interface's URL, or the provider's wire adapter, which sends the
@@ -236,9 +237,10 @@ async function readAnswer(
   { maxResponseBytes, credentials }: { maxResponseBytes: number; credentials: () => string[] },
 ): Promise<AttemptResult> {
   const upstream = exchange.response;
+  const answerHeaders = upstream.headers; // read once: each read of it is a call into the runtime
   let text: string | undefined;
   try {
-    text = await readTextAtMost(upstream, maxResponseBytes);
+    text = await readTextAtMost(upstream, maxResponseBytes, answerHeaders);
   } catch {
     const err = exchange.bodyError();
     exchange.settle({ kind: "error", error: err });
@@ -251,16 +253,16 @@ async function readAnswer(
     throw err;
   }
   // The provider's wait, request id and rate-limit state reach the client, on errors and answers alike.
-  const headers = passProviderHeaders(upstream.headers, provider.interface, format, { "x-tracegate-model": resolvedModel });
+  const headers = passProviderHeaders(answerHeaders, provider.interface, format, { "x-tracegate-model": resolvedModel });
   if (!upstream.ok) {
     exchange.settle({ kind: "complete" });
-    const contentType = upstream.headers.get("content-type");
+    const contentType = answerHeaders.get("content-type");
     const answer = () => {
       const error = { status: upstream.status, text, contentType };
       return upstreamErrorResponse(format, provider.interface, error, credentials(), headers);
     };
     if (!provider.retry.onStatus.includes(upstream.status)) return { kind: "answer", response: answer() };
-    const wait = retryAfterMs(upstream.headers.get("retry-after"), Date.now());
+    const wait = retryAfterMs(answerHeaders.get("retry-after"), Date.now());
     return { kind: "retryable", answer, retryAfterMs: wait, reason: String(upstream.status) };
   }
   let json: unknown;

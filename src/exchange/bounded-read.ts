@@ -4,24 +4,25 @@ import { GatewayError } from "../errors";
  * The body of a request or response, or undefined once it passes `limit` bytes: the rest is never buffered (the
  * stream is cancelled). A declared content-length is trusted for one native read (HTTP framing ends the body there)
  * and the size checked again after it, for bodies built in code whose header may not match.
+ * Not an async function (the usual case is one native read and a check): it may throw at once as well as reject.
  */
-export async function readAtMost(message: Request | Response, limit: number): Promise<Uint8Array | undefined> {
-  const declared = declaredLength(message);
-  if (declared > limit) {
-    await message.body?.cancel().catch(() => undefined);
-    return undefined;
-  }
-  if (declared >= 0) {
-    const bytes = new Uint8Array(await message.arrayBuffer());
-    return bytes.byteLength > limit ? undefined : bytes;
-  }
+export function readAtMost(message: Request | Response, limit: number, headers = message.headers): Promise<Uint8Array | undefined> {
+  const declared = declaredLength(headers);
+  if (declared > limit) return discard(message);
+  if (declared >= 0) return message.arrayBuffer().then((buffer) => (buffer.byteLength > limit ? undefined : new Uint8Array(buffer)));
   const body = message.body;
-  return body ? readStream(body, limit) : new Uint8Array(0);
+  return body ? readStream(body, limit) : Promise.resolve(new Uint8Array(0));
+}
+
+/** Nothing of a body over the limit is read: the stream is cancelled. */
+async function discard(message: Request | Response): Promise<undefined> {
+  await message.body?.cancel().catch(() => undefined);
+  return undefined;
 }
 
 /** The content-length a message declares; NaN when it declares none (or nonsense). */
-function declaredLength(message: Request | Response): number {
-  const length = message.headers.get("content-length");
+function declaredLength(headers: Headers): number {
+  const length = headers.get("content-length");
   return length === null ? NaN : Number(length);
 }
 
@@ -67,14 +68,10 @@ function overLimit(text: string, limit: number): boolean {
  * buffer handed to JavaScript and decoded again, which costs an ArrayBuffer per answer), and the size is checked
  * after it too; anything else is read as readAtMost reads it.
  */
-export async function readTextAtMost(message: Request | Response, limit: number): Promise<string | undefined> {
-  const declared = declaredLength(message);
-  if (declared >= 0 && declared <= limit) {
-    const text = await message.text();
-    return overLimit(text, limit) ? undefined : text;
-  }
-  const bytes = await readAtMost(message, limit);
-  return bytes && utf8.decode(bytes);
+export function readTextAtMost(message: Request | Response, limit: number, headers = message.headers): Promise<string | undefined> {
+  const declared = declaredLength(headers);
+  if (declared >= 0 && declared <= limit) return message.text().then((text) => (overLimit(text, limit) ? undefined : text));
+  return readAtMost(message, limit, headers).then((bytes) => bytes && utf8.decode(bytes));
 }
 
 /** A provider's whole answer as text; past `limit` bytes a 502 naming `limits.max_response_bytes` (wire adapters). */

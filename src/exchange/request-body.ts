@@ -11,8 +11,8 @@ const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
  * request without a preflight only with text/plain, a form type or no content type, so none of those reaches a
  * provider, even with `auth: none`.
  */
-function checkContentType(req: Request): void {
-  const type = req.headers.get("content-type");
+function checkContentType(headers: Headers): void {
+  const type = headers.get("content-type");
   if (type === null || !JSON_MEDIA_TYPE.test(type.trim())) {
     const got = type === null ? "none" : `"${type.slice(0, 100)}"`;
     throw GatewayError.unsupportedMediaType(`content-type must be application/json, got ${got}`);
@@ -24,8 +24,9 @@ const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 /** Reads a request body as UTF-8 text, refusing (413) once it exceeds `limit` bytes without buffering more. */
 export async function readBodyText(req: Request, limit: number): Promise<string> {
-  checkContentType(req);
-  const bytes = await readAtMost(req, limit);
+  const headers = req.headers; // read once: each read of it is a call into the runtime
+  checkContentType(headers);
+  const bytes = await readAtMost(req, limit, headers);
   if (!bytes) throw tooLarge(limit);
   return decodeUtf8(bytes);
 }

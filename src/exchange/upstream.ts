@@ -6,8 +6,13 @@ import type { AbandonedRead, CallOutcome, ClientCall, ClientCallInit, RequestTra
 /** Default limit for a whole upstream exchange (headers and body), like the official SDKs' 10 minutes. */
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 600_000;
 
+/** What an upstream request is sent with: its headers are a record (wire adapters read and sign them). */
+export interface UpstreamInit extends RequestInit {
+  readonly headers: Readonly<Record<string, string>>;
+}
+
 /** `fetch` itself, or an in-Worker provider (the built-in mock). */
-export type Fetcher = (url: string, init: RequestInit) => Promise<Response>;
+export type Fetcher = (url: string, init: UpstreamInit) => Promise<Response>;
 
 /** Reading on a stream the client left, so its usage is what the provider billed (`limits.abandoned_stream_*`). */
 export interface AbandonPolicy {
@@ -19,8 +24,8 @@ export interface AbandonPolicy {
 
 export interface UpstreamRequest {
   readonly url: string;
-  /** Lower-case names; the call's trace headers are added to it. */
-  readonly headers: Record<string, string>;
+  /** Lower-case names; read only (a provider's whole record is shared), the call's trace headers go on a copy. */
+  readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
   /**
    * Aborted when the client goes away: aborts the upstream fetch and ends the call as cancelled. Given for streams
@@ -77,6 +82,43 @@ function callOutcome(outcome: UpstreamOutcome, status: number): CallOutcome {
   return outcome;
 }
 
+/** The exchange's abort signal: its timeout, and for a stream an abort of its own (client gone, reading stopped). */
+interface ExchangeSignal {
+  readonly signal: AbortSignal;
+  /** Whether the timeout fired. */
+  timedOut(): boolean;
+  /** Aborts the request; undefined for a non-streamed call, whose body is cancelled instead. */
+  readonly abort: (() => void) | undefined;
+  /** Stops the timer: the exchange has ended. */
+  clear(): void;
+}
+
+const NOTHING = () => {};
+
+function hasAny(record: Readonly<Record<string, string>>): boolean {
+  for (const name in record) if (Object.hasOwn(record, name)) return true;
+  return false;
+}
+
+/**
+ * A non-streamed call is only ever timed out: `AbortSignal.timeout`, one runtime call where an AbortController, its
+ * signal, setTimeout and clearTimeout are four (about 13k instructions a request, measured in workerd). A stream can
+ * also be aborted, by its client or the pipe.
+ */
+function exchangeSignal(timeoutMs: number, streamed: boolean): ExchangeSignal {
+  if (!streamed) {
+    const signal = AbortSignal.timeout(timeoutMs);
+    return { signal, timedOut: () => signal.aborted, abort: undefined, clear: NOTHING };
+  }
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  return { signal: controller.signal, timedOut: () => timedOut, abort: () => controller.abort(), clear: () => clearTimeout(timer) };
+}
+
 /**
  * The one place every upstream request goes through: the CLIENT span and trace propagation, the timeout,
  * client-disconnect abort, and the error mapping (502 unreachable, 504 timeout). Keys travel only in `headers`
@@ -84,9 +126,10 @@ function callOutcome(outcome: UpstreamOutcome, status: number): CallOutcome {
  */
 export async function callUpstream(req: UpstreamRequest): Promise<UpstreamExchange> {
   const call: ClientCall = req.trace.startCall(req.call);
-  Object.assign(req.headers, call.headers);
-  const controller = new AbortController();
-  let timedOut = false;
+  const headers = hasAny(call.headers) ? { ...req.headers, ...call.headers } : req.headers;
+  // Only a stream has a client signal (see UpstreamRequest.clientSignal), and only a stream is aborted mid-way.
+  const exchangeAbort = exchangeSignal(req.timeoutMs, req.clientSignal !== undefined);
+  const abort = exchangeAbort.abort ?? NOTHING;
   let status = 0;
   let ended = false;
   // The call ends exactly once: body consumed, failed, timed out, or the client went away.
@@ -94,7 +137,7 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamExchan
   const finish = (outcome: CallOutcome, json?: unknown) => {
     if (ended) return;
     ended = true;
-    clearTimeout(timer);
+    exchangeAbort.clear();
     req.clientSignal?.removeEventListener("abort", onClientAbort);
     if (json !== undefined) observer?.observeResponse(json);
     call.end(outcome);
@@ -104,13 +147,9 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamExchan
   let clientGone: (() => void) | undefined;
   const onClientAbort = () => {
     if (clientGone) return clientGone();
-    controller.abort();
+    abort();
     finish({ kind: "cancelled" });
   };
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, req.timeoutMs);
   if (req.clientSignal?.aborted) onClientAbort();
   else req.clientSignal?.addEventListener("abort", onClientAbort);
   let response: Response;
@@ -119,14 +158,14 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamExchan
     // dropped across origins), and a redirect loop would name internal URLs. A 3xx is the provider's error below.
     response = await req.send(req.url, {
       method: "POST",
-      headers: req.headers,
+      headers,
       body: req.body,
-      signal: controller.signal,
+      signal: exchangeAbort.signal,
       redirect: "manual",
     });
   } catch (err) {
     let error: GatewayError;
-    if (timedOut) error = GatewayError.upstreamTimeout(hostOf(req.url), req.timeoutMs);
+    if (exchangeAbort.timedOut()) error = GatewayError.upstreamTimeout(hostOf(req.url), req.timeoutMs);
     else if (req.clientSignal?.aborted) error = GatewayError.clientClosed();
     else if (err instanceof GatewayError || err instanceof FormatError || err instanceof TranslationError) {
       // A wire adapter's own finding (providers/wire.ts): bad config, an untranslatable request, a malformed answer.
@@ -153,11 +192,12 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamExchan
       observer?.observeEvent(event);
       call.chunk();
     },
-    abort: () => controller.abort(),
+    // A non-streamed body is cancelled instead (by the bounded read, before this is called).
+    abort: exchangeAbort.abort ?? (() => void response.body?.cancel().catch(NOTHING)),
     abandon: req.abandon,
     onClientGone: (handler) => void (clientGone = handler),
     bodyError: () =>
-      timedOut
+      exchangeAbort.timedOut()
         ? GatewayError.upstreamTimeout(hostOf(req.url), req.timeoutMs)
         : GatewayError.upstreamError(`provider ${hostOf(req.url)} broke off its answer`),
   };

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler, Next } from "hono";
 import { cors } from "hono/cors";
 import type { CorsConfig, GatewayConfig } from "../config/types";
 import type { AppEnv } from "../env";
@@ -37,11 +37,14 @@ function corsFor(config: GatewayConfig): MiddlewareHandler<AppEnv> | undefined {
   return config.cors ? handlerFor(config.cors) : undefined;
 }
 
-export const corsMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
+export const corsMiddleware: MiddlewareHandler<AppEnv> = (c, next) => {
   const handler = corsFor(c.get("config"));
-  if (!handler) return next();
+  return handler ? withTimingAllowed(handler, c, next) : next();
+};
+
+async function withTimingAllowed(handler: MiddlewareHandler, c: Context<AppEnv>, next: Next) {
   const result = await handler(c, next);
   const allowed = c.res.headers.get("access-control-allow-origin");
   if (allowed) c.res.headers.set("timing-allow-origin", allowed);
   return result;
-};
+}

@@ -4,6 +4,7 @@ import {
   trace,
   type Span,
   type SpanContext,
+  type Tracer,
 } from "@opentelemetry/api";
 import type { Context as HonoContext, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
@@ -46,11 +47,17 @@ function matchedRoute(c: HonoContext<AppEnv>): string | undefined {
   return undefined;
 }
 
+/** Metrics on: the request's meter and the settings it reports by. */
+interface Metering {
+  readonly meter: RequestMeter;
+  readonly metrics: MetricsSettings;
+}
+
 /** Tracing off: the caller's trace headers pass upstream unchanged; metrics, when on, still measure the request. */
 function untraced(
   c: HonoContext<AppEnv>,
   next: () => Promise<void>,
-  metering: { meter: RequestMeter; metrics: MetricsSettings } | undefined,
+  metering: Metering | undefined,
 ): Promise<void> {
   const passthrough = passthroughTrace(c.req.raw.headers);
   if (!metering) {
@@ -65,7 +72,7 @@ async function untracedMetered(
   c: HonoContext<AppEnv>,
   next: () => Promise<void>,
   passthrough: RequestTrace,
-  metering: { meter: RequestMeter; metrics: MetricsSettings },
+  metering: Metering,
 ): Promise<void> {
   c.set("trace", meteredTrace(passthrough, metering.meter));
   await next();
@@ -79,77 +86,91 @@ async function untracedMetered(
  */
 export function tracing(provider: GatewayTracerProvider): MiddlewareHandler<AppEnv> {
   const tracer = provider.getTracer(GATEWAY_SCOPE.name, GATEWAY_SCOPE.version);
-  return async (c, next) => {
+  // Not an async function itself: with tracing off the request gets no frame and promise of this step's own.
+  return (c, next) => {
     const config = c.get("config");
     const settings = tracingSettings(config, c.env);
     const metrics = metricsSettings(config, c.env);
-    const headers = c.req.raw.headers;
     // Metrics measure every request, whatever the sampling decided (or with tracing off).
     const meter = metrics && requestMeter(c, metrics);
-    if (!settings) return untraced(c, next, meter && metrics ? { meter, metrics } : undefined);
-    const parent = parseTraceparent(headers.get("traceparent"));
-    const incoming = parent ? parseTracestate(headers.get("tracestate")) : undefined;
-    const decision = decide(settings.sampler, parent, incoming, newTraceId);
-    // `tracing.keep`: a request the head decision dropped is recorded anyway (held), and decided once it has ended;
-    // a trusted caller's own decision stands. What leaves before the end (traceparent upstream, traceresponse) says
-    // what the head decision said: it cannot know the outcome yet.
-    const held =
-      !decision.sampled && settings.keep && (!parent || !settings.sampler.trustIncoming)
-        ? isolateHeldSpans.forRequest()
-        : undefined;
-    const recording = decision.sampled || held !== undefined;
-    const tracestate = formatTracestate(decision.tracestate);
-    const spanContext: SpanContext = {
-      traceId: decision.traceId,
-      spanId: newSpanId(),
-      traceFlags: decision.flags,
-      traceState: tracestate ? new TraceStateValue(decision.tracestate, tracestate) : undefined,
-      isRemote: false,
-    };
-    const recorder = new SpanRecorder(settings.limits, isolateLosses, held);
-    // Plano's span_attributes go on the SERVER span and on every CLIENT span: mapped once per request.
-    const extraAttributes = recording ? requestHeaderAttributes(settings, headers) : {};
-    // Matched once: the SERVER span's name and http.route, and the metrics' http.route.
-    const route = recording || meter ? matchedRoute(c) : undefined;
-    const ray = recording ? headers.get("cf-ray") : null;
-    const server: Span = recording
-      ? startServerSpan(
-          recorder,
-          spanContext,
-          parent && { traceId: parent.traceId, spanId: parent.parentId, traceFlags: parent.flags, isRemote: true },
-          route ? `${c.req.method} ${route}` : c.req.method,
-          serverAttributes(c.req.raw, route, extraAttributes, c.get("clientName"), ray),
-        )
-      : trace.wrapSpanContext(spanContext);
-    const ctx = trace.setSpan(contextWithRecorder(ROOT_CONTEXT, recorder), server);
-    const timings: CallReport = {};
-    const opts: CallSpanOptions = {
-      captureContent: settings.captureContent,
-      contentMaxBytes: settings.contentMaxBytes,
-      captureMedia: settings.captureMedia,
-      latestGenAi: settings.latestGenAi,
-      recording,
-      flags: decision.flags,
-      tracestate,
-      extraAttributes: recording ? clientSpanAttributes(extraAttributes, ray, c.get("clientName")) : extraAttributes,
-      identity: readsBody(settings.identity) ? settings.identity : undefined,
-    };
-    const traced = tracedRequest(tracer, ctx, opts, timings);
-    c.set("trace", meter ? meteredTrace(traced, meter) : traced);
-    await apiContext.with(ctx, next);
-
-    const traceparent = formatTraceparent(decision.traceId, spanContext.spanId, decision.flags);
-    c.res.headers.set("traceresponse", traceparent);
-    c.res.headers.append("server-timing", serverTiming(traceparent, timings));
-    const metered = meter && metrics ? endMetrics(c, meter, metrics, route) : undefined;
-    if (!recording) {
-      if (metered) c.executionCtx.waitUntil(metered);
-      return;
-    }
-    // One waitUntil for both ends of the request: each call crosses into the runtime (a promise handed to it).
-    const finished = finish(server, c.res.status, recorder, timings, settings, held);
-    c.executionCtx.waitUntil(metered ? Promise.all([metered, finished]) : finished);
+    const metering = meter && metrics ? { meter, metrics } : undefined;
+    if (!settings) return untraced(c, next, metering);
+    return tracedStep(c, next, tracer, settings, metering);
   };
+}
+
+/** Tracing on: the sampling decision, the SERVER span around the route, the response's trace headers, the export. */
+async function tracedStep(
+  c: HonoContext<AppEnv>,
+  next: () => Promise<void>,
+  tracer: Tracer,
+  settings: TracingSettings,
+  metering: Metering | undefined,
+): Promise<void> {
+  const meter = metering?.meter;
+  const headers = c.req.raw.headers;
+  const parent = parseTraceparent(headers.get("traceparent"));
+  const incoming = parent ? parseTracestate(headers.get("tracestate")) : undefined;
+  const decision = decide(settings.sampler, parent, incoming, newTraceId);
+  // `tracing.keep`: a request the head decision dropped is recorded anyway (held), and decided once it has ended;
+  // a trusted caller's own decision stands. What leaves before the end (traceparent upstream, traceresponse) says
+  // what the head decision said: it cannot know the outcome yet.
+  const held =
+    !decision.sampled && settings.keep && (!parent || !settings.sampler.trustIncoming)
+      ? isolateHeldSpans.forRequest()
+      : undefined;
+  const recording = decision.sampled || held !== undefined;
+  const tracestate = formatTracestate(decision.tracestate);
+  const spanContext: SpanContext = {
+    traceId: decision.traceId,
+    spanId: newSpanId(),
+    traceFlags: decision.flags,
+    traceState: tracestate ? new TraceStateValue(decision.tracestate, tracestate) : undefined,
+    isRemote: false,
+  };
+  const recorder = new SpanRecorder(settings.limits, isolateLosses, held);
+  // Plano's span_attributes go on the SERVER span and on every CLIENT span: mapped once per request.
+  const extraAttributes = recording ? requestHeaderAttributes(settings, headers) : {};
+  // Matched once: the SERVER span's name and http.route, and the metrics' http.route.
+  const route = recording || meter ? matchedRoute(c) : undefined;
+  const ray = recording ? headers.get("cf-ray") : null;
+  const server: Span = recording
+    ? startServerSpan(
+        recorder,
+        spanContext,
+        parent && { traceId: parent.traceId, spanId: parent.parentId, traceFlags: parent.flags, isRemote: true },
+        route ? `${c.req.method} ${route}` : c.req.method,
+        serverAttributes(c.req.raw, route, extraAttributes, c.get("clientName"), ray),
+      )
+    : trace.wrapSpanContext(spanContext);
+  const ctx = trace.setSpan(contextWithRecorder(ROOT_CONTEXT, recorder), server);
+  const timings: CallReport = {};
+  const opts: CallSpanOptions = {
+    captureContent: settings.captureContent,
+    contentMaxBytes: settings.contentMaxBytes,
+    captureMedia: settings.captureMedia,
+    latestGenAi: settings.latestGenAi,
+    recording,
+    flags: decision.flags,
+    tracestate,
+    extraAttributes: recording ? clientSpanAttributes(extraAttributes, ray, c.get("clientName")) : extraAttributes,
+    identity: readsBody(settings.identity) ? settings.identity : undefined,
+  };
+  const traced = tracedRequest(tracer, ctx, opts, timings);
+  c.set("trace", meter ? meteredTrace(traced, meter) : traced);
+  await apiContext.with(ctx, next);
+
+  const traceparent = formatTraceparent(decision.traceId, spanContext.spanId, decision.flags);
+  c.res.headers.set("traceresponse", traceparent);
+  c.res.headers.append("server-timing", serverTiming(traceparent, timings));
+  const metered = metering ? endMetrics(c, metering.meter, metering.metrics, route) : undefined;
+  if (!recording) {
+    if (metered) c.executionCtx.waitUntil(metered);
+    return;
+  }
+  // One waitUntil for both ends of the request: each call crosses into the runtime (a promise handed to it).
+  const finished = finish(server, c.res.status, recorder, timings, settings, held);
+  c.executionCtx.waitUntil(metered ? Promise.all([metered, finished]) : finished);
 }
 
 /**

@@ -41,7 +41,12 @@ export const readGoogleError: NativeErrorReader = (json) => {
  * passes as it came (upstream-error.ts names an HTML page rather than quoting it).
  */
 export async function openaiErrorFrom(native: Response, read: NativeErrorReader): Promise<Response> {
-  const bytes = await readAtMost(native, MAX_ERROR_BYTES).catch(() => undefined);
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = await readAtMost(native, MAX_ERROR_BYTES);
+  } catch {
+    bytes = undefined;
+  }
   const retryAfter = native.headers.get("retry-after");
   if (!bytes) return openaiError(native.status, `provider answered HTTP ${native.status} with an unreadable or oversized body`, null, retryAfter);
   const text = new TextDecoder().decode(bytes);

@@ -1,4 +1,5 @@
 import type { ProviderConfig } from "../config/types";
+import type { UpstreamInit } from "../exchange/upstream";
 
 /**
  * The seam for a provider whose wire is neither OpenAI Chat Completions nor Anthropic Messages (Gemini, Vertex AI,
@@ -16,7 +17,7 @@ export interface WireRequest {
    * and the provider key as `authorization: Bearer <key>` (the resolved `access_key`, or the client's own with
    * `passthrough_auth`; absent without a key). The adapter maps the key to its native auth.
    */
-  readonly init: RequestInit;
+  readonly init: UpstreamInit;
   /** The OpenAI Chat Completions body (the object `init.body` serializes), to translate without parsing it again. */
   readonly body: Readonly<Record<string, unknown>>;
   /** The validated provider entry: its base URL, model and provider-specific settings. */

@@ -5,6 +5,7 @@ import { GatewayError } from "../../errors";
 import { parseProviderJson } from "../../formats/check";
 import type { ChatCompletionRequest } from "../../formats/openai";
 import { TranslationError } from "../../translate/errors";
+import type { UpstreamInit } from "../../exchange/upstream";
 import type { WireAdapter, WireRequest } from "../wire";
 import { openaiErrorFrom, readGoogleError, translatedSse } from "../wire-answer";
 import { readGenerateContent, readGenerateContentEvent } from "./read";
@@ -25,8 +26,8 @@ function method(streaming: boolean): string {
 }
 
 /** The request's headers minus the OpenAI-shaped key, which each Google API carries its own way. */
-function withoutKey(init: RequestInit): { headers: Headers; key: string | undefined } {
-  const headers: Headers = { ...(init.headers as Headers) };
+function withoutKey(init: UpstreamInit): { headers: Headers; key: string | undefined } {
+  const headers: Headers = { ...init.headers };
   const auth = headers.authorization;
   delete headers.authorization;
   const key = auth === undefined ? undefined : /^Bearer\s+(.+)$/i.exec(auth)?.[1];

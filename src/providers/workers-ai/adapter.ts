@@ -1,6 +1,7 @@
 import { GatewayError } from "../../errors";
 import { parseProviderJson } from "../../formats/check";
 import type { ChatCompletionRequest } from "../../formats/openai";
+import type { UpstreamInit } from "../../exchange/upstream";
 import type { WireAdapter, WireRequest } from "../wire";
 import { openaiError, translatedSse } from "../wire-answer";
 import { workersAiAnswer, workersAiInputs, workersAiStream } from "./translate";
@@ -31,8 +32,8 @@ function bindingError(err: unknown): Response {
 }
 
 /** The trace context headers for the binding's own request, where the binding carries extra headers. */
-function traceHeaders(init: RequestInit): Record<string, string> {
-  const headers = init.headers as Record<string, string>;
+function traceHeaders(init: UpstreamInit): Record<string, string> {
+  const headers = init.headers;
   const out: Record<string, string> = {};
   if (headers.traceparent !== undefined) out.traceparent = headers.traceparent;
   if (headers.tracestate !== undefined) out.tracestate = headers.tracestate;

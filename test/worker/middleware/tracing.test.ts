@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { collectedSpans, collectorExporter, type CollectedSpan } from "../helpers/collector";
 import { requestApp } from "../helpers/request";
+import { completionText, LOOPBACK_PROVIDER, receivedFor, scriptAnswer } from "../loopback/client";
 
 // The tracing middleware against a real OTLP receiver on loopback: each request carries its own trace id, and
 // requestApp returns only after the request's export was answered, so what the collector holds is final.
@@ -117,5 +118,27 @@ describe("tracing off", () => {
     // The control: the same request and collector with tracing on has its spans there when requestApp returns.
     const on = await post("/v1/chat/completions");
     expect((await collectedSpans(on.traceId)).map((s) => s.kind).sort()).toEqual([SERVER, CLIENT]);
+  });
+
+  it("passes the caller's traceparent and tracestate upstream unchanged; a tracestate alone, not at all", async () => {
+    const env = {
+      GATEWAY_CONFIG: JSON.stringify({ model_providers: [{ model: "openai/*", base_url: LOOPBACK_PROVIDER, access_key: "sk-loopback" }], auth: "none" }),
+    };
+    const chat = async (headers: Record<string, string>) => {
+      const model = await scriptAnswer({ body: completionText("hi") });
+      const body = JSON.stringify({ model: `openai/${model}`, messages: [{ role: "user", content: "hi" }] });
+      const res = await requestApp("/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json", ...headers }, body }, env);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("traceresponse")).toBeNull();
+      return receivedFor(model);
+    };
+    const traceparent = `00-${newTraceId()}-b7ad6b7169203331-01`;
+    const both = await chat({ traceparent, tracestate: "vendor=a,other=1" });
+    expect(both.headers.traceparent).toBe(traceparent);
+    expect(both.headers.tracestate).toBe("vendor=a,other=1");
+    // receivedFor throws unless the provider got the request.
+    const alone = await chat({ tracestate: "vendor=a" });
+    expect(alone.headers.traceparent).toBeUndefined();
+    expect(alone.headers.tracestate).toBeUndefined();
   });
 });
