@@ -183,7 +183,24 @@ export async function attemptCall<Req>(
     const opts = { url, maxEventChars: maxStreamEventBytes, format: codec.format, api };
     return streamedAnswer(exchange, upstream.body, route, codecOf(), opts);
   }
-  return readAnswer(exchange, codec.format, route, plan, { maxResponseBytes, credentials: () => credentialsIn(headers) });
+  // The whole answer is read here, not in an async function of its own: a frame and a promise less a request.
+  const answerHeaders = upstream.headers; // read once: each read of it is a call into the runtime
+  let text: string | undefined;
+  try {
+    text = await readTextAtMost(upstream, maxResponseBytes, answerHeaders);
+  } catch {
+    throw failed(exchange, exchange.bodyError());
+  }
+  if (text === undefined) throw failed(exchange, GatewayError.answerTooLarge(maxResponseBytes), { abort: true });
+  const read = { text, headers: answerHeaders, credentials: () => credentialsIn(headers) };
+  return wholeAnswer(exchange, read, codec.format, route, plan);
+}
+
+/** Ends the call as `error` (aborting the request first when asked); returns the error to throw. */
+function failed(exchange: UpstreamExchange, error: GatewayError, { abort = false } = {}): GatewayError {
+  if (abort) exchange.abort();
+  exchange.settle({ kind: "error", error });
+  return error;
 }
 
 /** A stream whose usage is recorded is read on when its client leaves, unless `limits.abandoned_stream_ms` is 0. */
@@ -210,9 +227,7 @@ async function streamedAnswer(
     // Nothing has reached the client yet: a provider silent past first_chunk_timeout_ms can still be retried.
     source = await awaitFirstChunk(body, wait);
     if (!source) {
-      const err = GatewayError.upstreamTimeout(hostOf(url), wait, "first_chunk_timeout_ms");
-      exchange.abort();
-      exchange.settle({ kind: "error", error: err });
+      const err = failed(exchange, GatewayError.upstreamTimeout(hostOf(url), wait, "first_chunk_timeout_ms"), { abort: true });
       if (provider.retry.onStatus.includes(504)) return retryableError(err);
       throw err;
     }
@@ -226,32 +241,17 @@ async function streamedAnswer(
 }
 
 /**
- * A whole provider answer: its own error passed on (retryable per the policy), or its JSON read (checked) and
+ * A whole provider answer, read: its own error passed on (retryable per the policy), or its JSON read (checked) and
  * translated before the call is settled, so a malformed answer ends the call as an error and the client gets a 502.
  */
-async function readAnswer(
+function wholeAnswer(
   exchange: UpstreamExchange,
+  { text, headers: answerHeaders, credentials }: { text: string; headers: Headers; credentials: () => string[] },
   format: ApiFormat,
   { provider, resolvedModel }: ModelRoute,
   plan: ExchangePlan,
-  { maxResponseBytes, credentials }: { maxResponseBytes: number; credentials: () => string[] },
-): Promise<AttemptResult> {
+): AttemptResult {
   const upstream = exchange.response;
-  const answerHeaders = upstream.headers; // read once: each read of it is a call into the runtime
-  let text: string | undefined;
-  try {
-    text = await readTextAtMost(upstream, maxResponseBytes, answerHeaders);
-  } catch {
-    const err = exchange.bodyError();
-    exchange.settle({ kind: "error", error: err });
-    throw err;
-  }
-  if (text === undefined) {
-    const err = GatewayError.answerTooLarge(maxResponseBytes);
-    exchange.abort();
-    exchange.settle({ kind: "error", error: err });
-    throw err;
-  }
   // The provider's wait, request id and rate-limit state reach the client, on errors and answers alike.
   const headers = passProviderHeaders(answerHeaders, provider.interface, format, { "x-tracegate-model": resolvedModel });
   if (!upstream.ok) {
@@ -271,9 +271,7 @@ async function readAnswer(
     json = parseProviderJson(text, "answer");
     answer = plan.response(json);
   } catch (err) {
-    const error = asGatewayError(err);
-    exchange.settle({ kind: "error", error });
-    throw error;
+    throw failed(exchange, asGatewayError(err));
   }
   exchange.settle({ kind: "complete", json });
   // A pass-through answer (same API both sides) is the provider's own text, parsed above only to read (check) it
