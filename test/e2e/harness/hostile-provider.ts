@@ -27,11 +27,22 @@ const OPENAI_CHUNK = (content: string, finish: string | null = null) =>
     choices: [{ index: 0, delta: { content }, finish_reason: finish }],
   });
 
+/** Resolves on `drain` or `close`, whichever comes first, and leaves no listener behind for the other. */
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      res.off("drain", done).off("close", done);
+      resolve();
+    };
+    res.on("drain", done).on("close", done);
+  });
+}
+
 /** Writes `total` bytes of `byte` in 64 KiB pieces, honouring backpressure; stops when the gateway hangs up. */
 async function writeFlood(res: ServerResponse, entry: HostileLog, total: number, byte = "x"): Promise<void> {
   const piece = Buffer.alloc(64 * 1024, byte);
   while (entry.written < total && !res.destroyed) {
-    if (!res.write(piece)) await new Promise<void>((resolve) => res.once("drain", resolve).once("close", resolve));
+    if (!res.write(piece)) await drainedOrClosed(res);
     entry.written += piece.length;
   }
 }
