@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Instructions per request, load-independent: builds tracegate at a git ref (or the working tree), serves it on
-// `workerd serve` under valgrind's callgrind, warms it up, then sends two batches of sequential requests and dumps
-// the instruction count of each batch. On a machine shared with other work, wall and CPU time wander; the count of
-// instructions for the same binary and inputs does not (the second batch differs from the first only by JIT noise).
+// `workerd serve` under valgrind's callgrind, warms it up, then sends batches of sequential requests (two unless
+// --batches) and dumps the instruction count of each. On a machine shared with other work, wall and CPU time wander;
+// the count of instructions for the same binary and inputs does not, but a batch that carries a major GC or a
+// recompilation counts more: compare the median of several (`--warmup 2000 --requests 400 --batches 5`, whose
+// batches 1-3 agree within about 1%; docs/benchmarks.md, "Tracing off, fourth look").
 //
 //   node bench/instructions.mjs [--ref c4868fa] [--traced] [--warmup 300] [--requests 200] [--sampling 100] [--env NAME=value]
 //                               [--concurrency 1] [--by-function 40] [--batches 2]
