@@ -100,6 +100,23 @@ const dump = () => {
   lastDump = text;
   return Number(/^summary:\s+(\d+)/m.exec(text)?.[1] ?? /^totals:\s+(\d+)/m.exec(text)?.[1]);
 };
+// Self instructions a request in V8's bytecode interpreter (its entry trampoline). A measured batch of a healthy
+// run has none; now and then, under valgrind, a whole run's JavaScript never leaves the interpreter and counts
+// 15-20% more: such a run is not comparable with another.
+const interpreted = (text) => {
+  let cost = 0;
+  let inside = false;
+  let call = false;
+  for (const line of text.split("\n")) {
+    if (line.startsWith("fn=")) inside = line.includes("Builtins_InterpreterEntryTrampoline");
+    else if (line.startsWith("calls=")) call = true;
+    else if (inside && /^[0-9+\-*]/.test(line)) {
+      if (!call) cost += Number(line.split(" ")[1] ?? 0);
+      call = false;
+    }
+  }
+  return Math.round(cost / REQUESTS);
+};
 await batch(WARMUP);
 dump();
 // --batches N: more measured batches (default 2); a batch now and then carries a major GC or recompilation, so the
@@ -109,6 +126,8 @@ const perRequest = [];
 for (let i = 0; i < BATCHES; i++) {
   await batch(REQUESTS);
   perRequest.push(Math.round(dump() / REQUESTS));
+  const inInterpreter = interpreted(lastDump);
+  if (inInterpreter > 2000) console.warn(`batch ${i + 1}: ${inInterpreter.toLocaleString("en-US")} instructions a request in V8's interpreter: this run's JavaScript was not compiled; discard it`);
 }
 if (BY_FUNCTION > 0) printByFunction(lastDump, `/tmp/perf-${child.pid}.map`, REQUESTS, BY_FUNCTION);
 child.kill("SIGTERM");
