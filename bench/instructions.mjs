@@ -7,7 +7,7 @@
 // batches 1-3 agree within about 1%; docs/benchmarks.md, "Tracing off, fourth look").
 //
 //   node bench/instructions.mjs [--ref c4868fa] [--traced] [--warmup 300] [--requests 200] [--sampling 100] [--env NAME=value]
-//                               [--concurrency 1] [--by-function 40] [--batches 2]
+//                               [--concurrency 1] [--by-function 40] [--batches 2] [--model zero]
 //
 // Prints per-request instructions of each batch (Ir / requests). Slow: valgrind runs workerd ~50x slower.
 // --by-function N: V8 writes a perf map (--perf-basic-prof), and the last batch's instructions are split by the
@@ -56,7 +56,9 @@ process.on("exit", () => child.kill("SIGKILL")); // also when a request fails: n
 let stderr = "";
 child.stderr.on("data", (c) => (stderr = (stderr + c).slice(-20_000)));
 
-const payload = JSON.stringify({ model: "bench/zero", messages: [{ role: "user", content: "Say hello to the benchmark." }], max_tokens: 16 });
+// --model NAME: the mock's behaviour (bench/mock-upstream.mjs), e.g. openai-headers for a real provider's headers.
+const MODEL = opt("--model", "zero");
+const payload = JSON.stringify({ model: `bench/${MODEL}`, messages: [{ role: "user", content: "Say hello to the benchmark." }], max_tokens: 16 });
 // A new connection per request (agent: false): under valgrind an idle keep-alive socket may be closed under us.
 const once = () =>
   new Promise((resolve, reject) => {
@@ -134,7 +136,7 @@ child.kill("SIGTERM");
 await mock.close();
 await otlp.close();
 const envNote = Object.keys(extraEnv).length > 0 ? `, ${Object.entries(extraEnv).map(([k, v]) => `${k}=${v}`).join(" ")}` : "";
-const concurrencyNote = CONCURRENCY > 1 ? `, concurrency ${CONCURRENCY}` : "";
+const concurrencyNote = `${CONCURRENCY > 1 ? `, concurrency ${CONCURRENCY}` : ""}${MODEL === "zero" ? "" : `, model ${MODEL}`}`;
 const label = `${REF ?? "working tree"}, ${args.includes("--traced") ? `traced ${SAMPLING}%` : "tracing off"}${envNote}${concurrencyNote}`;
 const figures = perRequest.map((n) => n.toLocaleString("en-US"));
 const median = [...perRequest].sort((x, y) => x - y)[Math.floor((BATCHES - 1) / 2)];

@@ -2,12 +2,39 @@
 // The model name picks the behaviour, so every system under test forwards the same request unchanged:
 //   "zero"    answers a chat.completion at once (the floor every gateway is measured against)
 //   "latency" answers the same chat.completion after a fixed 50 ms
+//   "openai-headers" answers it at once with the headers OpenAI's API sends besides (request id, rate limits,
+//             Cloudflare's, cookies: 22 in all), to price what a real provider's headers cost a gateway
 //   any model with "stream": true  sends 64 chat.completion.chunk events 20 ms apart, then [DONE]
 import { createServer } from "node:http";
 
 export const STREAM_CHUNKS = 64;
 export const STREAM_INTERVAL_MS = 20;
 export const FIXED_LATENCY_MS = 50;
+
+/** The headers an OpenAI chat completion carries beside content-type and length (values made up, names as sent). */
+const OPENAI_HEADERS = {
+  date: "Mon, 30 Nov 2026 12:00:00 GMT",
+  "access-control-expose-headers": "X-Request-ID",
+  "openai-organization": "org-bench",
+  "openai-processing-ms": "312",
+  "openai-project": "proj_bench",
+  "openai-version": "2020-10-01",
+  "x-envoy-upstream-service-time": "316",
+  "x-ratelimit-limit-requests": "10000",
+  "x-ratelimit-limit-tokens": "30000000",
+  "x-ratelimit-remaining-requests": "9999",
+  "x-ratelimit-remaining-tokens": "29999990",
+  "x-ratelimit-reset-requests": "6ms",
+  "x-ratelimit-reset-tokens": "0s",
+  "x-request-id": "req_0123456789abcdef0123456789abcdef",
+  "strict-transport-security": "max-age=31536000; includeSubDomains; preload",
+  "cf-cache-status": "DYNAMIC",
+  "set-cookie": ["__cf_bm=bench; path=/; HttpOnly; Secure; SameSite=None", "_cfuvid=bench; path=/; HttpOnly; Secure; SameSite=None"],
+  "x-content-type-options": "nosniff",
+  server: "cloudflare",
+  "cf-ray": "8f0000000000000a-IAD",
+  "alt-svc": 'h3=":443"; ma=86400',
+};
 
 const completion = (model) =>
   JSON.stringify({
@@ -74,8 +101,8 @@ export async function startMockUpstream() {
       }
       if (body.stream === true) return stream(res, model);
       const payload = completion(model);
-      const send = () =>
-        res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(payload) }).end(payload);
+      const headers = { "content-type": "application/json", "content-length": Buffer.byteLength(payload) };
+      const send = () => res.writeHead(200, model.endsWith("openai-headers") ? { ...OPENAI_HEADERS, ...headers } : headers).end(payload);
       if (model.endsWith("latency")) setTimeout(send, FIXED_LATENCY_MS);
       else send();
     });
