@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ADAPTERS } from "../../../src/providers/adapters";
 import { requestApp } from "../helpers/request";
 import { completionText, LOOPBACK_PROVIDER, receivedFor, scriptAnswer, sse } from "../loopback/client";
 
@@ -76,7 +77,8 @@ describe("the provider's request headers", () => {
     const got = (await receivedFor(model)).headers;
     expect(got["openai-organization"]).toBeUndefined();
     expect(got["x-api-key"]).toBe("sk-ant-loopback");
-    expect(got["anthropic-version"]).toBeDefined();
+    expect(got["anthropic-version"]).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(got["anthropic-version"]).toBe(ADAPTERS.anthropic.fixedHeaders["anthropic-version"]);
   });
 
   it("an Anthropic client's anthropic-version and anthropic-beta reach an Anthropic provider", async () => {
